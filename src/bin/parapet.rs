@@ -1,0 +1,259 @@
+//! `parapet`: the native command-line guard.
+//!
+//! - `parapet check "text"` checks a prompt; `parapet check --response "reply" "prompt"` checks
+//!   a response in the context of its prompt. Prints a human-readable verdict (`--json` for
+//!   the full verdict).
+//! - `parapet scan FILE.jsonl` (or `-` for stdin) checks every line, on all cores, and writes
+//!   one JSON verdict per line in input order. A malformed line gives an error line for that
+//!   id and a non-zero exit at the end; the other lines are still scanned.
+//! - `parapet info` describes the bundle and the resolved constitution.
+//!
+//! With no `--model` the default bundle compiled into the binary is used.
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use parapet::{Guard, Verdict};
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The default bundle, shipped inside the binary so the CLI works with zero configuration.
+static DEFAULT_BUNDLE: &[u8] = include_bytes!("../../models/parapet-guard.parapet");
+
+#[derive(Parser)]
+#[command(name = "parapet", version, about = "On-device safety guard: check prompts and responses against a constitution")]
+struct Cli {
+    /// Model bundle (.parapet); defaults to the bundled default model.
+    #[arg(long, global = true)]
+    model: Option<PathBuf>,
+    /// Constitution JSON file; defaults to the balanced preset.
+    #[arg(long, global = true)]
+    constitution: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check one prompt, or with --response one response to that prompt.
+    Check {
+        /// The prompt text.
+        text: String,
+        /// Check this response to the prompt instead of the prompt itself.
+        #[arg(long)]
+        response: Option<String>,
+        /// Print the full verdict as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every line of a JSONL file ({"id","prompt"} | {"id","text"} | {"id","prompt","response"}).
+    Scan {
+        /// Input JSONL file, or - for stdin.
+        input: String,
+        /// Write verdicts here instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Describe the model bundle and the resolved constitution.
+    Info,
+}
+
+fn load_guard(cli: &Cli) -> Result<Guard, String> {
+    let bytes = match &cli.model {
+        Some(p) => std::fs::read(p).map_err(|e| format!("cannot read model {}: {e}", p.display()))?,
+        None => DEFAULT_BUNDLE.to_vec(),
+    };
+    let mut guard = Guard::from_bundle_bytes(&bytes).map_err(|e| format!("{}: {e}", e.name()))?;
+    if let Some(p) = &cli.constitution {
+        let json = std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read constitution {}: {e}", p.display()))?;
+        guard.set_constitution_json(&json).map_err(|e| format!("{}: {e}", e.name()))?;
+    }
+    Ok(guard)
+}
+
+fn print_human(v: &Verdict) {
+    println!(
+        "{:<5}  score {:.3}  ({:?}, {} tokens, {} windows, {:.1} ms)",
+        v.action.as_str().to_uppercase(),
+        v.score,
+        v.kind,
+        v.tokens,
+        v.windows,
+        v.timings.total_ms
+    );
+    for c in &v.categories {
+        let score = c.score.map_or("    —".to_string(), |s| format!("{s:.3}"));
+        let mark = if c.triggered { "▲" } else { " " };
+        println!(
+            "  {mark} {:<26} {score}  (threshold {:.2}, {})",
+            c.id,
+            c.threshold,
+            c.action.as_str()
+        );
+    }
+    for s in &v.spans {
+        println!("  span {}..{} [{}] score {:.3}", s.start, s.end, s.categories.join(", "), s.score);
+    }
+}
+
+/// The compact per-line scan record.
+fn scan_record(id: &Value, v: &Verdict) -> Value {
+    let mut cats = Map::new();
+    for c in &v.categories {
+        cats.insert(c.id.clone(), c.score.map_or(Value::Null, |s| json!(s)));
+    }
+    let triggered: Vec<&str> =
+        v.categories.iter().filter(|c| c.triggered).map(|c| c.id.as_str()).collect();
+    json!({
+        "id": id,
+        "action": v.action,
+        "flagged": v.flagged,
+        "score": v.score,
+        "categories": cats,
+        "triggered": triggered,
+        "spans": v.spans,
+    })
+}
+
+fn error_record(id: &Value, name: &str, code: &str, message: &str) -> Value {
+    json!({"id": id, "error": {"name": name, "code": code, "message": message}})
+}
+
+/// Checks one scan line; `Err` carries an error record.
+fn scan_line(guard: &Guard, lineno: usize, line: &str) -> Result<Value, Value> {
+    let fallback_id = json!(format!("line {lineno}"));
+    let obj: Map<String, Value> = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(o)) => o,
+        Ok(_) => {
+            return Err(error_record(&fallback_id, "InputError", "BAD_LINE", "each line must be a JSON object"))
+        }
+        Err(e) => {
+            return Err(error_record(&fallback_id, "InputError", "BAD_LINE", &format!("invalid JSON: {e}")))
+        }
+    };
+    let id = obj.get("id").cloned().unwrap_or(fallback_id);
+    let field = |k: &str| -> Result<Option<&str>, Value> {
+        match obj.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(error_record(&id, "InputError", "BAD_LINE", &format!("\"{k}\" must be a string"))),
+        }
+    };
+    let prompt = match (field("prompt")?, field("text")?) {
+        (Some(p), _) | (None, Some(p)) => p,
+        (None, None) => {
+            return Err(error_record(
+                &id,
+                "InputError",
+                "BAD_LINE",
+                "the line needs a \"prompt\" or \"text\" string (and optionally \"response\")",
+            ))
+        }
+    };
+    let verdict = match field("response")? {
+        Some(r) => guard.check_response(prompt, r),
+        None => guard.check_prompt(prompt),
+    };
+    verdict
+        .map(|v| scan_record(&id, &v))
+        .map_err(|e| error_record(&id, e.name(), e.code(), &e.to_string()))
+}
+
+fn scan(guard: &Guard, input: &str, output: Option<&PathBuf>) -> Result<bool, String> {
+    let reader: Box<dyn BufRead> = if input == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(input).map_err(|e| format!("cannot open {input}: {e}"))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let out: Box<dyn Write> = match output {
+        Some(p) => Box::new(std::fs::File::create(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(out);
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} lines scanned, {per_sec} [{elapsed}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let mut all_ok = true;
+    let mut lines = reader.lines().enumerate();
+    // Chunks keep memory bounded on huge files while giving rayon enough work for both cores.
+    const CHUNK: usize = 256;
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        for (i, line) in lines.by_ref() {
+            let line = line.map_err(|e| format!("cannot read {input}: {e}"))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            chunk.push((i + 1, line));
+            if chunk.len() == CHUNK {
+                break;
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let results: Vec<Result<Value, Value>> =
+            chunk.par_iter().map(|(n, l)| scan_line(guard, *n, l)).collect();
+        for r in results {
+            let rec = r.unwrap_or_else(|e| {
+                all_ok = false;
+                e
+            });
+            writeln!(out, "{rec}").map_err(|e| format!("cannot write output: {e}"))?;
+        }
+        bar.inc(chunk.len() as u64);
+    }
+    out.flush().map_err(|e| format!("cannot write output: {e}"))?;
+    bar.finish_and_clear();
+    Ok(all_ok)
+}
+
+fn run(cli: &Cli) -> Result<bool, String> {
+    let guard = load_guard(cli)?;
+    match &cli.command {
+        Command::Check { text, response, json } => {
+            let v = match response {
+                Some(r) => guard.check_response(text, r),
+                None => guard.check_prompt(text),
+            }
+            .map_err(|e| format!("{}: {e}", e.name()))?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+            } else {
+                print_human(&v);
+            }
+            Ok(true)
+        }
+        Command::Scan { input, output } => scan(&guard, input, output.as_ref()),
+        Command::Info => {
+            let info = json!({
+                "bundle": guard.info(),
+                "constitution": guard.constitution().spec(),
+                "categories": guard.constitution().categories(),
+            });
+            println!("{}", serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?);
+            Ok(true)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("parapet: some lines could not be checked (see their \"error\" records)");
+            ExitCode::from(1)
+        }
+        Err(msg) => {
+            eprintln!("parapet: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The `.parapet` bundle: one file holding the ONNX model, `tokenizer.json` and a manifest.
+//!
+//! Layout (see `docs/BUNDLE_FORMAT.md`): magic `PARAPET\0`, u32 LE format version, u32 LE
+//! manifest length, manifest JSON, the parts, and a trailing sha256 of everything before it.
+//! Everything is validated here, before a single byte reaches tract or tokenizers, and every
+//! failure is a distinct [`Error::Bundle`] code.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The 8 bytes every bundle starts with.
+pub const MAGIC: &[u8; 8] = b"PARAPET\0";
+/// The newest bundle format this build reads.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 16;
+const TRAILER_LEN: usize = 32;
+/// Manifests are small JSON; anything bigger is corruption, not a manifest.
+const MAX_MANIFEST_LEN: usize = 4 * 1024 * 1024;
+
+/// Per-preset default thresholds of one head, chosen on dev data by the recipe.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct PresetThresholds {
+    /// Lower threshold: catches more, flags more benign text.
+    pub strict: f32,
+    /// The default: best F1 on dev.
+    pub balanced: f32,
+    /// Higher threshold: flags less, misses more.
+    pub permissive: f32,
+}
+
+/// One output head of the guard model.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct HeadSpec {
+    /// Category id (`unsafe`, `hate`, `prompt_attack`, ...).
+    pub id: String,
+    /// Temperature for calibration: probability = sigmoid(logit / temperature).
+    #[serde(default = "one")]
+    pub temperature: f32,
+    /// Default thresholds per preset.
+    pub thresholds: PresetThresholds,
+}
+
+fn one() -> f32 {
+    1.0
+}
+
+/// Names of the special tokens the engine inserts around windows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TokenizerSpec {
+    /// Classification token opening every sequence.
+    #[serde(default = "cls")]
+    pub cls_token: String,
+    /// Separator token closing each segment.
+    #[serde(default = "sep")]
+    pub sep_token: String,
+    /// Id used for padding in batches.
+    #[serde(default)]
+    pub pad_id: u32,
+}
+
+fn cls() -> String {
+    "[CLS]".into()
+}
+fn sep() -> String {
+    "[SEP]".into()
+}
+
+impl Default for TokenizerSpec {
+    fn default() -> Self {
+        TokenizerSpec { cls_token: cls(), sep_token: sep(), pad_id: 0 }
+    }
+}
+
+/// Names of the ONNX graph's inputs and outputs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelSpec {
+    /// Input names in the order `input_ids`, `attention_mask`, `token_type_ids`.
+    pub inputs: Vec<String>,
+    /// Name of the `[batch, heads]` logits output.
+    pub logits_output: String,
+    /// Name of the `[batch, dim]` pooled, L2-normalised embedding output.
+    pub embedding_output: String,
+    /// Width of the embedding.
+    pub embedding_dim: usize,
+}
+
+/// Where one part lives inside the data section.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PartSpec {
+    /// Part name, e.g. `model.onnx`.
+    pub name: String,
+    /// Offset from the start of the data section.
+    pub offset: u64,
+    /// Length in bytes.
+    pub length: u64,
+    /// Lower-case hex sha256 of the part.
+    pub sha256: String,
+}
+
+/// The bundle manifest (unknown keys are ignored so newer recipes stay readable).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    /// Bundle format version (must not exceed [`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// `text-guard` for text bundles.
+    pub kind: String,
+    /// Model name.
+    pub name: String,
+    /// Model version.
+    pub version: String,
+    /// Licence of the model weights.
+    #[serde(default)]
+    pub license: String,
+    /// Longest sequence (special tokens included) the engine feeds the model.
+    pub max_seq_len: usize,
+    /// Special tokens.
+    #[serde(default)]
+    pub tokenizer: TokenizerSpec,
+    /// Graph input/output names.
+    pub model: ModelSpec,
+    /// Output heads in logit order.
+    pub heads: Vec<HeadSpec>,
+    /// Parts in the data section.
+    pub parts: Vec<PartSpec>,
+    /// Everything else the recipe wrote (kept for `info`).
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A validated bundle: manifest plus its verified parts.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// sha256 (hex) of the whole file, what a web app pins.
+    pub sha256: String,
+    parts: BTreeMap<String, Vec<u8>>,
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    let mut b = [0u8; 4];
+    b.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(b)
+}
+
+impl Bundle {
+    /// Parses and verifies a bundle. Nothing is trusted before it is checked: magic, version,
+    /// lengths, the manifest, every part's sha256 and the whole-file trailer hash.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle> {
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(Error::bundle(
+                "BAD_MAGIC",
+                "this is not a parapet model bundle (it does not start with PARAPET\\0); \
+                 pass the bytes of a .parapet file, e.g. models/parapet-guard.parapet",
+            ));
+        }
+        if bytes.len() < HEADER_LEN + TRAILER_LEN {
+            return Err(Error::bundle(
+                "TRUNCATED",
+                format!("the bundle is truncated ({} bytes); download it again", bytes.len()),
+            ));
+        }
+        let version = read_u32(bytes, 8);
+        if version > FORMAT_VERSION {
+            return Err(Error::bundle(
+                "UNSUPPORTED_VERSION",
+                format!(
+                    "the bundle uses format version {version}, but this parapet reads versions up \
+                     to {FORMAT_VERSION}; upgrade parapet to load it"
+                ),
+            ));
+        }
+        if version == 0 {
+            return Err(Error::bundle("UNSUPPORTED_VERSION", "bundle format version 0 is invalid"));
+        }
+        let manifest_len = read_u32(bytes, 12) as usize;
+        let body_end = bytes.len() - TRAILER_LEN;
+        if manifest_len > MAX_MANIFEST_LEN || HEADER_LEN + manifest_len > body_end {
+            return Err(Error::bundle(
+                "TRUNCATED",
+                format!(
+                    "the bundle header announces a {manifest_len}-byte manifest but the file has \
+                     {} bytes; it is truncated or corrupt, download it again",
+                    bytes.len()
+                ),
+            ));
+        }
+        let trailer_ok = Sha256::digest(&bytes[..body_end]).as_slice() == &bytes[body_end..];
+        let manifest_bytes = &bytes[HEADER_LEN..HEADER_LEN + manifest_len];
+        let manifest: Manifest = match serde_json::from_slice(manifest_bytes) {
+            Ok(m) => m,
+            Err(e) if !trailer_ok => {
+                return Err(Error::bundle(
+                    "HASH_MISMATCH",
+                    format!(
+                        "sha256 mismatch: the bundle's manifest is corrupt ({e}); the file was \
+                         truncated or tampered with, download it again"
+                    ),
+                ))
+            }
+            Err(e) => {
+                return Err(Error::bundle("BAD_MANIFEST", format!("the bundle manifest is invalid: {e}")))
+            }
+        };
+        if manifest.format_version != version {
+            return Err(Error::bundle(
+                "BAD_MANIFEST",
+                format!(
+                    "the manifest says format version {} but the header says {version}",
+                    manifest.format_version
+                ),
+            ));
+        }
+        let data = &bytes[HEADER_LEN + manifest_len..body_end];
+        let mut parts = BTreeMap::new();
+        for p in &manifest.parts {
+            let end = p.offset.checked_add(p.length);
+            let range = match end {
+                Some(end) if end <= data.len() as u64 => p.offset as usize..end as usize,
+                _ => {
+                    return Err(Error::bundle(
+                        "TRUNCATED",
+                        format!(
+                            "part '{}' ({} bytes at offset {}) lies beyond the end of the bundle; \
+                             it is truncated, download it again",
+                            p.name, p.length, p.offset
+                        ),
+                    ))
+                }
+            };
+            let part = &data[range];
+            let actual = sha256_hex(part);
+            if !actual.eq_ignore_ascii_case(&p.sha256) {
+                return Err(Error::bundle(
+                    "HASH_MISMATCH",
+                    format!(
+                        "sha256 mismatch in part '{}': expected {}, got {actual}; the bundle is \
+                         corrupted or was tampered with, download it again",
+                        p.name, p.sha256
+                    ),
+                ));
+            }
+            parts.insert(p.name.clone(), part.to_vec());
+        }
+        if !trailer_ok {
+            return Err(Error::bundle(
+                "HASH_MISMATCH",
+                "sha256 mismatch in the bundle header or manifest (the trailing checksum does not \
+                 match); the bundle is corrupted or was tampered with, download it again",
+            ));
+        }
+        let bundle = Bundle { sha256: sha256_hex(bytes), manifest, parts };
+        bundle.validate()?;
+        Ok(bundle)
+    }
+
+    fn validate(&self) -> Result<()> {
+        let m = &self.manifest;
+        if m.kind != "text-guard" {
+            return Err(Error::bundle(
+                "WRONG_KIND",
+                format!("this bundle is a '{}' bundle; a text guard needs a 'text-guard' bundle", m.kind),
+            ));
+        }
+        for name in ["model.onnx", "tokenizer.json"] {
+            if !self.parts.contains_key(name) {
+                return Err(Error::bundle(
+                    "MISSING_PART",
+                    format!("the bundle has no '{name}' part; rebuild it with models/recipe"),
+                ));
+            }
+        }
+        if m.heads.is_empty() {
+            return Err(Error::bundle("BAD_MANIFEST", "the manifest lists no heads"));
+        }
+        if m.model.inputs.len() != 3 {
+            return Err(Error::bundle(
+                "BAD_MANIFEST",
+                "model.inputs must name input_ids, attention_mask and token_type_ids",
+            ));
+        }
+        if !(8..=4096).contains(&m.max_seq_len) {
+            return Err(Error::bundle(
+                "BAD_MANIFEST",
+                format!("max_seq_len {} is outside 8..=4096", m.max_seq_len),
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for h in &m.heads {
+            if !seen.insert(h.id.as_str()) {
+                return Err(Error::bundle("BAD_MANIFEST", format!("head '{}' is listed twice", h.id)));
+            }
+            let t = &h.thresholds;
+            let ok = |x: f32| (0.0..=1.0).contains(&x);
+            if !(h.temperature.is_finite() && h.temperature > 0.0)
+                || !(ok(t.strict) && ok(t.balanced) && ok(t.permissive))
+            {
+                return Err(Error::bundle(
+                    "BAD_MANIFEST",
+                    format!("head '{}' has an invalid temperature or threshold", h.id),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes of a named part, if present.
+    pub fn part(&self, name: &str) -> Option<&[u8]> {
+        self.parts.get(name).map(|v| v.as_slice())
+    }
+
+    /// Writes a bundle (used by tests and tools; the recipe has a Python twin).
+    /// `manifest.parts` is filled in from `parts`.
+    pub fn write(manifest: &Manifest, parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut manifest = manifest.clone();
+        manifest.parts.clear();
+        let mut offset = 0u64;
+        for (name, bytes) in parts {
+            manifest.parts.push(PartSpec {
+                name: name.to_string(),
+                offset,
+                length: bytes.len() as u64,
+                sha256: sha256_hex(bytes),
+            });
+            offset += bytes.len() as u64;
+        }
+        // Serialising a manifest of plain strings and numbers cannot fail.
+        let json = serde_json::to_vec(&manifest).unwrap_or_default();
+        let mut out = Vec::with_capacity(HEADER_LEN + json.len() + offset as usize + TRAILER_LEN);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&manifest.format_version.to_le_bytes());
+        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&json);
+        for (_, bytes) in parts {
+            out.extend_from_slice(bytes);
+        }
+        let digest = Sha256::digest(&out);
+        out.extend_from_slice(&digest);
+        out
+    }
+}

@@ -1,0 +1,285 @@
+//! The guard: bundle + constitution in, verdicts out.
+//!
+//! [`Guard`] owns the tokenizer, the optimised model and the resolved constitution. Checks
+//! tokenize, window, run the model in small batches, turn logits into calibrated probabilities
+//! (`sigmoid(logit / temperature)` per head), take the max over windows per category, and apply
+//! the constitution. The engine does no I/O: bytes in, verdicts out.
+
+use crate::bundle::{Bundle, Manifest};
+use crate::constitution::{Action, CheckKind, Constitution};
+use crate::error::{Error, Result};
+use crate::model::TextModel;
+use crate::text::{TextEncoder, Tokens, Window};
+use crate::verdict::{convert_offsets, CategoryResult, TextSpan, Timings, Verdict};
+use serde::Serialize;
+use web_time::Instant;
+
+/// Largest text (prompt plus response, UTF-8 bytes) one check accepts. A check is linear in
+/// length, so this bounds time and memory; longer inputs should be split by the caller.
+pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+/// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
+const BATCH: usize = 8;
+
+/// What a loaded bundle is.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleInfo {
+    /// Model name.
+    pub name: String,
+    /// Model version.
+    pub version: String,
+    /// Weights licence.
+    pub license: String,
+    /// sha256 of the bundle file.
+    pub sha256: String,
+    /// Trained heads in output order.
+    pub heads: Vec<String>,
+    /// Longest model input in tokens.
+    pub max_seq_len: usize,
+}
+
+/// A loaded guard.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    manifest: Manifest,
+    sha256: String,
+    encoder: TextEncoder,
+    model: TextModel,
+    constitution: Constitution,
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+impl Guard {
+    /// Loads a guard from the bytes of a `.parapet` bundle, with the default constitution.
+    pub fn from_bundle_bytes(bytes: &[u8]) -> Result<Guard> {
+        Guard::from_bundle(Bundle::from_bytes(bytes)?)
+    }
+
+    /// Loads a guard from a verified bundle.
+    pub fn from_bundle(bundle: Bundle) -> Result<Guard> {
+        let m = bundle.manifest.clone();
+        let missing = |n: &str| Error::bundle("MISSING_PART", format!("the bundle has no '{n}' part"));
+        let encoder = TextEncoder::from_bytes(
+            bundle.part("tokenizer.json").ok_or_else(|| missing("tokenizer.json"))?,
+            &m.tokenizer,
+            m.max_seq_len,
+        )?;
+        let probe = encoder.prompt_windows(&encoder.tokenize("hello")?).remove(0);
+        let model = TextModel::from_onnx(
+            bundle.part("model.onnx").ok_or_else(|| missing("model.onnx"))?,
+            &m.model,
+            m.heads.len(),
+            &probe,
+        )?;
+        let constitution = Constitution::default_for(&m.heads);
+        Ok(Guard { sha256: bundle.sha256.clone(), manifest: m, encoder, model, constitution })
+    }
+
+    /// The bundle manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Summary of the loaded bundle.
+    pub fn info(&self) -> BundleInfo {
+        let m = &self.manifest;
+        BundleInfo {
+            name: m.name.clone(),
+            version: m.version.clone(),
+            license: m.license.clone(),
+            sha256: self.sha256.clone(),
+            heads: m.heads.iter().map(|h| h.id.clone()).collect(),
+            max_seq_len: m.max_seq_len,
+        }
+    }
+
+    /// The active constitution.
+    pub fn constitution(&self) -> &Constitution {
+        &self.constitution
+    }
+
+    /// Parses constitution JSON against this guard's model without applying it.
+    pub fn parse_constitution(&self, json: &str) -> Result<Constitution> {
+        Constitution::from_json(json, &self.manifest.heads)
+    }
+
+    /// Validates and applies constitution JSON; on error the old constitution stays.
+    pub fn set_constitution_json(&mut self, json: &str) -> Result<()> {
+        self.constitution = self.parse_constitution(json)?;
+        Ok(())
+    }
+
+    /// Applies an already-validated constitution.
+    pub fn set_constitution(&mut self, constitution: Constitution) {
+        self.constitution = constitution;
+    }
+
+    /// Tokenizes text (no special tokens).
+    pub fn tokenize(&self, text: &str) -> Result<Tokens> {
+        self.encoder.tokenize(text)
+    }
+
+    fn check_size(len: usize) -> Result<()> {
+        if len > MAX_INPUT_BYTES {
+            return Err(Error::input(
+                "TOO_LARGE",
+                format!(
+                    "the text is {len} bytes; one check takes at most {MAX_INPUT_BYTES} bytes \
+                     (8 MiB) of UTF-8, split it into parts and check each"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a user prompt.
+    pub fn check_prompt(&self, text: &str) -> Result<Verdict> {
+        let t0 = Instant::now();
+        Self::check_size(text.len())?;
+        let tokens = self.encoder.tokenize(text)?;
+        let windows =
+            if tokens.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&tokens) };
+        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, t0, ms(t0))
+    }
+
+    /// Checks a model response in the context of the prompt that produced it.
+    pub fn check_response(&self, prompt: &str, response: &str) -> Result<Verdict> {
+        let t0 = Instant::now();
+        Self::check_size(prompt.len().saturating_add(response.len()))?;
+        let p = self.encoder.tokenize(prompt)?;
+        let r = self.encoder.tokenize(response)?;
+        let windows =
+            if r.ids.is_empty() { vec![] } else { self.encoder.response_windows(&p, &r) };
+        self.finish(CheckKind::Response, response, r.ids.len(), &windows, t0, ms(t0))
+    }
+
+    /// Calibrated per-head probabilities of each window.
+    pub fn score_windows(&self, windows: &[Window]) -> Result<Vec<Vec<f32>>> {
+        let heads = &self.manifest.heads;
+        let mut probs = Vec::with_capacity(windows.len());
+        for batch in windows.chunks(BATCH) {
+            let out = self.model.run(batch, self.encoder.pad)?;
+            for row in out.logits {
+                probs.push(row.iter().zip(heads).map(|(&l, h)| sigmoid(l / h.temperature)).collect());
+            }
+        }
+        Ok(probs)
+    }
+
+    fn finish(
+        &self,
+        kind: CheckKind,
+        text: &str,
+        tokens: usize,
+        windows: &[Window],
+        t0: Instant,
+        tokenize_ms: f64,
+    ) -> Result<Verdict> {
+        let t1 = Instant::now();
+        // Empty or whitespace-only text has nothing to judge: it is safe by definition and
+        // scored 0 without running the model.
+        let probs = self.score_windows(windows)?;
+        let inference_ms = ms(t1);
+
+        // Byte spans of triggering windows per category, converted to code points/UTF-16 once.
+        let mut categories = Vec::new();
+        let mut raw_spans: Vec<(usize, usize, f32, usize)> = Vec::new(); // (a, b, score, cat)
+        for pol in self.constitution.categories() {
+            if !pol.enabled || !pol.applies_to.covers(kind) {
+                continue;
+            }
+            let score = pol.head.map(|h| probs.iter().map(|p| p[h]).fold(0.0f32, f32::max));
+            let triggered = score.is_some_and(|s| s >= pol.threshold);
+            if triggered {
+                let h = pol.head.unwrap_or(0);
+                for (w, p) in windows.iter().zip(&probs) {
+                    if p[h] >= pol.threshold {
+                        raw_spans.push((w.span.0, w.span.1, p[h], categories.len()));
+                    }
+                }
+            }
+            categories.push(CategoryResult {
+                id: pol.id.clone(),
+                score,
+                threshold: pol.threshold,
+                action: pol.action,
+                triggered,
+                spans: vec![],
+            });
+        }
+        let byte_offsets: Vec<usize> = raw_spans.iter().flat_map(|s| [s.0, s.1]).collect();
+        let conv = convert_offsets(text, &byte_offsets);
+        let mk = |i: usize, score: f32| TextSpan {
+            start: conv[2 * i].0,
+            end: conv[2 * i + 1].0,
+            start_utf16: conv[2 * i].1,
+            end_utf16: conv[2 * i + 1].1,
+            score,
+            categories: vec![],
+        };
+        for (i, s) in raw_spans.iter().enumerate() {
+            merge_into(&mut categories[s.3].spans, mk(i, s.2));
+        }
+        let mut spans: Vec<TextSpan> = Vec::new();
+        for c in categories.iter().filter(|c| c.triggered && c.action != Action::Allow) {
+            for s in &c.spans {
+                let mut s = s.clone();
+                s.categories = vec![c.id.clone()];
+                merge_into(&mut spans, s);
+            }
+        }
+        spans.sort_by_key(|s| s.start);
+
+        let acting = categories.iter().filter(|c| c.action != Action::Allow);
+        let action = acting
+            .clone()
+            .filter(|c| c.triggered)
+            .map(|c| c.action)
+            .max()
+            .unwrap_or(Action::Allow);
+        let score = acting.filter_map(|c| c.score).fold(0.0f32, f32::max);
+        Ok(Verdict {
+            kind,
+            action,
+            flagged: action != Action::Allow,
+            score,
+            categories,
+            spans,
+            tokens,
+            windows: windows.len(),
+            timings: Timings { tokenize_ms, inference_ms, total_ms: ms(t0) },
+        })
+    }
+}
+
+/// Adds a span to a list, merging it with any span it overlaps or touches.
+fn merge_into(list: &mut Vec<TextSpan>, mut s: TextSpan) {
+    let mut i = 0;
+    while i < list.len() {
+        let o = &list[i];
+        if o.start <= s.end && s.start <= o.end {
+            let o = list.swap_remove(i);
+            s.start = s.start.min(o.start);
+            s.end = s.end.max(o.end);
+            s.start_utf16 = s.start_utf16.min(o.start_utf16);
+            s.end_utf16 = s.end_utf16.max(o.end_utf16);
+            s.score = s.score.max(o.score);
+            for c in o.categories {
+                if !s.categories.contains(&c) {
+                    s.categories.push(c);
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    list.push(s);
+    list.sort_by_key(|s| s.start);
+}

@@ -1,0 +1,37 @@
+//! # parapet
+//!
+//! An on-device safety guard. A small quantized guard model (MiniLM-L6 fine-tuned with
+//! multi-label heads) is run with `tract-onnx` on text tokenized with `tokenizers`, and its
+//! calibrated category scores are judged against a user-supplied **constitution**.
+//!
+//! The engine does no I/O: it takes the bytes of a `.parapet` bundle and returns verdicts.
+//! The same code runs natively (library and the `parapet` CLI) and in WebAssembly
+//! (`src/wasm/`, the only module that knows about JS).
+//!
+//! ```no_run
+//! let bytes = std::fs::read("models/parapet-guard.parapet").unwrap();
+//! let guard = parapet::Guard::from_bundle_bytes(&bytes).unwrap();
+//! let verdict = guard.check_prompt("How do I bake bread?").unwrap();
+//! assert!(!verdict.flagged);
+//! ```
+
+pub mod bundle;
+pub mod constitution;
+pub mod error;
+pub mod guard;
+pub mod model;
+pub mod taxonomy;
+pub mod text;
+pub mod verdict;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use bundle::{Bundle, Manifest};
+pub use constitution::{Action, AppliesTo, CheckKind, Constitution, ConstitutionSpec, Preset};
+pub use error::{Error, Result};
+pub use guard::{BundleInfo, Guard, MAX_INPUT_BYTES};
+pub use verdict::{CategoryResult, TextSpan, Timings, Verdict};
+
+/// Path of the default bundle inside this repository (the CLI's default `--model`).
+pub const DEFAULT_BUNDLE_PATH: &str = "models/parapet-guard.parapet";

@@ -1,0 +1,130 @@
+//! The guard model, run with tract.
+//!
+//! The ONNX graph is parsed from bytes (never a path), given symbolic `[batch, seq]` inputs,
+//! optimised once, and then run on batches of windows. Its outputs are checked against the
+//! manifest at load time with a real inference, so a bundle whose model disagrees with its
+//! manifest fails to load instead of producing nonsense.
+
+use crate::bundle::ModelSpec;
+use crate::error::{Error, Result};
+use crate::text::Window;
+use std::sync::Arc;
+use tract_onnx::prelude::*;
+
+/// Raw outputs for a batch of windows.
+#[derive(Debug, Clone, Default)]
+pub struct ModelOutput {
+    /// `[window][head]` logits.
+    pub logits: Vec<Vec<f32>>,
+    /// `[window][dim]` pooled, L2-normalised embeddings.
+    pub embeddings: Vec<Vec<f32>>,
+}
+
+/// An optimised, runnable guard model.
+#[derive(Debug, Clone)]
+pub struct TextModel {
+    plan: Arc<TypedRunnableModel>,
+    n_heads: usize,
+    emb_dim: usize,
+}
+
+fn bad_model(e: impl std::fmt::Display) -> Error {
+    Error::bundle("BAD_MODEL", format!("the bundle's model.onnx cannot be loaded: {e:#}"))
+}
+
+impl TextModel {
+    /// Parses, optimises and validates the ONNX model.
+    pub fn from_onnx(
+        bytes: &[u8],
+        spec: &ModelSpec,
+        n_heads: usize,
+        probe: &Window,
+    ) -> Result<TextModel> {
+        // Models written by onnxruntime tools carry value_info shapes with their own symbols
+        // that clash with ours in tract; the graph itself has all we need.
+        let mut model = tract_onnx::onnx()
+            .with_ignore_value_info(true)
+            .with_ignore_output_shapes(true)
+            .model_for_read(&mut std::io::Cursor::new(bytes))
+            .map_err(bad_model)?;
+        model.set_input_names(&spec.inputs).map_err(bad_model)?;
+        model
+            .select_outputs_by_name([&spec.logits_output, &spec.embedding_output])
+            .map_err(bad_model)?;
+        let batch = model.sym("B");
+        let seq = model.sym("S");
+        for i in 0..3 {
+            model
+                .set_input_fact(i, i64::fact([batch.to_dim(), seq.to_dim()]).into())
+                .map_err(bad_model)?;
+        }
+        let plan = model.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
+        let m = TextModel { plan, n_heads, emb_dim: spec.embedding_dim };
+        m.validate(probe)?;
+        Ok(m)
+    }
+
+    /// Runs `probe` (a short real window) to see the output widths the graph really produces.
+    fn validate(&self, probe: &Window) -> Result<()> {
+        let raw = self.run_raw(std::slice::from_ref(probe), 0).map_err(bad_model)?;
+        let (l, e) = (&raw[0], &raw[1]);
+        if l.shape() != [1, self.n_heads] {
+            return Err(Error::bundle(
+                "OUTPUT_MISMATCH",
+                format!(
+                    "the model's logits have shape {:?} but the manifest lists {} heads; the \
+                     manifest does not describe this model, rebuild the bundle",
+                    l.shape(),
+                    self.n_heads
+                ),
+            ));
+        }
+        if e.shape() != [1, self.emb_dim] {
+            return Err(Error::bundle(
+                "OUTPUT_MISMATCH",
+                format!(
+                    "the model's embedding has shape {:?} but the manifest says {}; rebuild the bundle",
+                    e.shape(),
+                    self.emb_dim
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn run_raw(&self, windows: &[Window], pad: i64) -> TractResult<TVec<TValue>> {
+        let b = windows.len();
+        let s = windows.iter().map(|w| w.ids.len()).max().unwrap_or(0);
+        let mut ids = tract_ndarray::Array2::<i64>::from_elem((b, s), pad);
+        let mut mask = tract_ndarray::Array2::<i64>::zeros((b, s));
+        let mut types = tract_ndarray::Array2::<i64>::zeros((b, s));
+        for (r, w) in windows.iter().enumerate() {
+            for (c, (&id, &t)) in w.ids.iter().zip(&w.type_ids).enumerate() {
+                ids[(r, c)] = id;
+                mask[(r, c)] = 1;
+                types[(r, c)] = t;
+            }
+        }
+        self.plan.run(tvec!(ids.into_tvalue(), mask.into_tvalue(), types.into_tvalue()))
+    }
+
+    /// Runs a batch of windows (padded to the longest).
+    pub fn run(&self, windows: &[Window], pad: i64) -> Result<ModelOutput> {
+        if windows.is_empty() {
+            return Ok(ModelOutput::default());
+        }
+        let out = self.run_raw(windows, pad).map_err(Error::inference)?;
+        let rows = |t: &TValue, w: usize| -> Result<Vec<Vec<f32>>> {
+            let v = t.try_as_plain_ram().and_then(|p| p.as_slice::<f32>()).map_err(Error::inference)?;
+            if v.len() != windows.len() * w {
+                return Err(Error::inference(format!(
+                    "unexpected output size {} for {} windows",
+                    v.len(),
+                    windows.len()
+                )));
+            }
+            Ok(v.chunks(w).map(|c| c.to_vec()).collect())
+        };
+        Ok(ModelOutput { logits: rows(&out[0], self.n_heads)?, embeddings: rows(&out[1], self.emb_dim)? })
+    }
+}

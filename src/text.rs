@@ -1,0 +1,174 @@
+//! Tokenization and windowing.
+//!
+//! Text is tokenized once with the bundle's `tokenizer.json` (no special tokens, byte offsets)
+//! and cut into overlapping windows that each fit the model, so nothing is silently truncated:
+//! a long document is scored window by window in time linear in its length, and every window
+//! remembers the byte span of the text it covers.
+
+use crate::bundle::TokenizerSpec;
+use crate::error::{Error, Result};
+use tokenizers::Tokenizer;
+
+/// Share of a window that overlaps the previous one, so a phrase cut by one window boundary
+/// is seen whole by the next.
+const OVERLAP_DIVISOR: usize = 4;
+/// Most prompt tokens kept as context in front of each response window.
+const RESPONSE_PROMPT_TOKENS_DIVISOR: usize = 4;
+
+/// Tokens of one text with their byte offsets.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// Vocabulary ids.
+    pub ids: Vec<u32>,
+    /// Byte range of each token in the original text.
+    pub offsets: Vec<(usize, usize)>,
+}
+
+/// One model input sequence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// Token ids including special tokens.
+    pub ids: Vec<i64>,
+    /// Segment ids (0 = prompt, 1 = response).
+    pub type_ids: Vec<i64>,
+    /// Byte span of the checked text this window covers.
+    pub span: (usize, usize),
+}
+
+/// The bundle's tokenizer plus the windowing rules.
+#[derive(Clone)]
+pub struct TextEncoder {
+    tokenizer: Tokenizer,
+    cls: i64,
+    sep: i64,
+    /// Padding id for batches.
+    pub pad: i64,
+    max_seq_len: usize,
+}
+
+impl std::fmt::Debug for TextEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextEncoder").field("max_seq_len", &self.max_seq_len).finish()
+    }
+}
+
+impl TextEncoder {
+    /// Loads `tokenizer.json` bytes; padding and truncation are turned off because the engine
+    /// windows text itself (the stock MiniLM tokenizer pads every input to 128 tokens).
+    pub fn from_bytes(json: &[u8], spec: &TokenizerSpec, max_seq_len: usize) -> Result<Self> {
+        let mut tokenizer = Tokenizer::from_bytes(json).map_err(|e| {
+            Error::bundle("BAD_TOKENIZER", format!("the bundle's tokenizer.json cannot be loaded: {e}"))
+        })?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| Error::bundle("BAD_TOKENIZER", format!("tokenizer setup failed: {e}")))?;
+        let id = |tok: &str| {
+            tokenizer.token_to_id(tok).map(i64::from).ok_or_else(|| {
+                Error::bundle(
+                    "BAD_TOKENIZER",
+                    format!("the tokenizer has no '{tok}' token named in the manifest"),
+                )
+            })
+        };
+        let (cls, sep) = (id(&spec.cls_token)?, id(&spec.sep_token)?);
+        Ok(TextEncoder { cls, sep, pad: i64::from(spec.pad_id), max_seq_len, tokenizer })
+    }
+
+    /// Tokenizes `text` without special tokens.
+    pub fn tokenize(&self, text: &str) -> Result<Tokens> {
+        let enc = self.tokenizer.encode(text, false).map_err(|e| {
+            Error::input("TOKENIZATION_FAILED", format!("the text could not be tokenized: {e}"))
+        })?;
+        Ok(Tokens { ids: enc.get_ids().to_vec(), offsets: enc.get_offsets().to_vec() })
+    }
+
+    /// The window of token indices `[start, end)` for a sequence of `n` tokens and room `w`.
+    fn ranges(n: usize, w: usize) -> Vec<(usize, usize)> {
+        let w = w.max(1);
+        let stride = (w - w / OVERLAP_DIVISOR).max(1);
+        let mut out = Vec::with_capacity(n / stride + 1);
+        let mut start = 0;
+        loop {
+            let end = (start + w).min(n);
+            out.push((start, end));
+            if end >= n {
+                return out;
+            }
+            start += stride;
+        }
+    }
+
+    fn span(tokens: &Tokens, a: usize, b: usize) -> (usize, usize) {
+        if a >= b {
+            return (0, 0);
+        }
+        (tokens.offsets[a].0, tokens.offsets[b - 1].1)
+    }
+
+    /// Windows over a prompt: `[CLS] tokens [SEP]`.
+    pub fn prompt_windows(&self, tokens: &Tokens) -> Vec<Window> {
+        let room = self.max_seq_len - 2;
+        Self::ranges(tokens.ids.len(), room)
+            .into_iter()
+            .map(|(a, b)| {
+                let mut ids = Vec::with_capacity(b - a + 2);
+                ids.push(self.cls);
+                ids.extend(tokens.ids[a..b].iter().map(|&i| i64::from(i)));
+                ids.push(self.sep);
+                let type_ids = vec![0; ids.len()];
+                Window { ids, type_ids, span: Self::span(tokens, a, b) }
+            })
+            .collect()
+    }
+
+    /// Windows over a response, each preceded by (the start of) its prompt:
+    /// `[CLS] prompt [SEP] response-window [SEP]`.
+    pub fn response_windows(&self, prompt: &Tokens, response: &Tokens) -> Vec<Window> {
+        let keep = prompt.ids.len().min(self.max_seq_len / RESPONSE_PROMPT_TOKENS_DIVISOR);
+        let room = self.max_seq_len - 3 - keep;
+        let mut head = Vec::with_capacity(keep + 2);
+        head.push(self.cls);
+        head.extend(prompt.ids[..keep].iter().map(|&i| i64::from(i)));
+        head.push(self.sep);
+        Self::ranges(response.ids.len(), room)
+            .into_iter()
+            .map(|(a, b)| {
+                let mut ids = head.clone();
+                let mut type_ids = vec![0; head.len()];
+                ids.extend(response.ids[a..b].iter().map(|&i| i64::from(i)));
+                ids.push(self.sep);
+                type_ids.resize(ids.len(), 1);
+                Window { ids, type_ids, span: Self::span(response, a, b) }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TextEncoder;
+
+    #[test]
+    fn ranges_cover_everything_with_overlap() {
+        for n in [0usize, 1, 5, 254, 255, 600, 10_000] {
+            let r = TextEncoder::ranges(n, 254);
+            assert_eq!(r[0].0, 0);
+            assert_eq!(r.last().unwrap().1, n);
+            for w in r.windows(2) {
+                assert!(w[1].0 < w[0].1, "windows must overlap: {w:?}");
+                assert!(w[1].0 > w[0].0);
+            }
+            for &(a, b) in &r {
+                assert!(b - a <= 254);
+            }
+        }
+    }
+
+    #[test]
+    fn ranges_are_linear_in_length() {
+        let r = TextEncoder::ranges(100_000, 254);
+        // stride is 254 - 63 = 191 tokens
+        assert_eq!(r.len(), 100_000usize.div_ceil(191));
+    }
+}
