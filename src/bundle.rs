@@ -214,15 +214,6 @@ impl Bundle {
                 return Err(Error::bundle("BAD_MANIFEST", format!("the bundle manifest is invalid: {e}")))
             }
         };
-        if manifest.format_version != version {
-            return Err(Error::bundle(
-                "BAD_MANIFEST",
-                format!(
-                    "the manifest says format version {} but the header says {version}",
-                    manifest.format_version
-                ),
-            ));
-        }
         let data = &bytes[HEADER_LEN + manifest_len..body_end];
         let mut parts = BTreeMap::new();
         for p in &manifest.parts {
@@ -259,6 +250,17 @@ impl Bundle {
                 "HASH_MISMATCH",
                 "sha256 mismatch in the bundle header or manifest (the trailing checksum does not \
                  match); the bundle is corrupted or was tampered with, download it again",
+            ));
+        }
+        // Only after the checksum: a flipped digit in the manifest is tampering, not a bad
+        // manifest.
+        if manifest.format_version != version {
+            return Err(Error::bundle(
+                "BAD_MANIFEST",
+                format!(
+                    "the manifest says format version {} but the header says {version}",
+                    manifest.format_version
+                ),
             ));
         }
         let bundle = Bundle { sha256: sha256_hex(bytes), manifest, parts };
