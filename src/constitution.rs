@@ -164,13 +164,36 @@ fn default_applies_to(id: &str) -> AppliesTo {
 impl Constitution {
     /// Parses constitution JSON against the heads of a bundle.
     pub fn from_json(json: &str, heads: &[HeadSpec]) -> Result<Constitution> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let spec: ConstitutionSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+        // Two steps: syntax first (the whole input, so trailing garbage is refused), then the
+        // shape. Deserialising the shape straight from the text ignored anything after the
+        // first value and reported a wrongly typed enum (`"preset": 3`) as a syntax error.
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| Error::constitution("INVALID_JSON", "", format!("invalid JSON: {e}")))?;
+        // serde also accepts a struct written as an array (`["strict"]`); a constitution and
+        // each category override must be objects.
+        let not_object = |path: String, what: &str| {
+            Error::constitution("INVALID_VALUE", path, format!("{what} must be a JSON object"))
+        };
+        let Some(root) = value.as_object() else {
+            return Err(not_object(
+                String::new(),
+                r#"the constitution (e.g. {"preset": "balanced", "categories": {}})"#,
+            ));
+        };
+        if let Some(cats) = root.get("categories").and_then(|c| c.as_object()) {
+            for (id, o) in cats {
+                if !o.is_object() {
+                    return Err(not_object(
+                        format!("categories.{id}"),
+                        r#"a category override (e.g. {"threshold": 0.4, "action": "warn"})"#,
+                    ));
+                }
+            }
+        }
+        let spec: ConstitutionSpec = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
-            let inner = e.into_inner();
-            let code = if inner.is_syntax() || inner.is_eof() { "INVALID_JSON" } else { "INVALID_VALUE" };
-            Error::constitution(code, path, format!("{inner}"))
+            Error::constitution("INVALID_VALUE", path, format!("{}", e.into_inner()))
         })?;
         Constitution::from_spec(spec, heads)
     }
