@@ -12,8 +12,9 @@ use tokenizers::Tokenizer;
 /// Share of a window that overlaps the previous one, so a phrase cut by one window boundary
 /// is seen whole by the next.
 const OVERLAP_DIVISOR: usize = 4;
-/// Most prompt tokens kept as context in front of each response window.
-const RESPONSE_PROMPT_TOKENS_DIVISOR: usize = 4;
+/// Fewest prompt tokens kept in front of a response when the pair does not fit (the recipe's
+/// `min_prompt` in models/recipe/encode.py, which the model is trained with).
+const MIN_PROMPT_TOKENS: usize = 16;
 
 /// Tokens of one text with their byte offsets.
 #[derive(Debug, Clone, Default)]
@@ -124,9 +125,22 @@ impl TextEncoder {
 
     /// Windows over a response, each preceded by (the start of) its prompt:
     /// `[CLS] prompt [SEP] response-window [SEP]`.
+    ///
+    /// Exactly the recipe's pair encoding (models/recipe/encode.py `build`) for the first
+    /// window: the whole pair when it fits; otherwise the prompt is cut from its end first, but
+    /// not below [`MIN_PROMPT_TOKENS`], and a response that still does not fit is windowed
+    /// (where the recipe truncates it), every window behind the same prompt tokens.
     pub fn response_windows(&self, prompt: &Tokens, response: &Tokens) -> Vec<Window> {
-        let keep = prompt.ids.len().min(self.max_seq_len / RESPONSE_PROMPT_TOKENS_DIVISOR);
-        let room = self.max_seq_len - 3 - keep;
+        let budget = self.max_seq_len - 3;
+        let (np, nr) = (prompt.ids.len(), response.ids.len());
+        let keep = if np + nr <= budget {
+            np
+        } else {
+            budget.saturating_sub(nr).max(np.min(MIN_PROMPT_TOKENS))
+        };
+        // Room for at least one response token, even with a tiny max_seq_len.
+        let keep = keep.min(budget - 1);
+        let room = budget - keep;
         let mut head = Vec::with_capacity(keep + 2);
         head.push(self.cls);
         head.extend(prompt.ids[..keep].iter().map(|&i| i64::from(i)));
