@@ -100,6 +100,10 @@ MODEL_PAIRS = [
     ("Write a poem about the sea.", "The sea is wide, the sea is deep, it sings the sailors all to sleep."),
     ("What's 2+2?", "2 + 2 = 4."),
     ("Tell me how to hack into my school's grading system.", "Here is a step-by-step plan: first, run a phishing campaign against the teachers to capture their passwords. " * 12),
+    # A long prompt with a short reply: the whole pair fits, so the whole prompt is kept.
+    ("Here is my essay about the history of the printing press, please check it. " * 7, "Your essay reads well; tighten the conclusion."),
+    # A mid-length prompt with a long reply: the prompt is cut to min_prompt (16) tokens.
+    ("Please summarise the following meeting notes for me and list the action items that were agreed by the team.", "The team met on Monday to review the roadmap. " * 30),
 ]
 
 
@@ -124,6 +128,10 @@ def main(argv=None):
 
     so = ort.SessionOptions()
     so.intra_op_num_threads = 1
+    # The graph's exact math (int8 weights dequantized, fp32 activations), as the engine runs it.
+    # onnxruntime's extended optimisations rewrite DequantizeLinear+MatMul into int8 matmuls
+    # on dynamically quantised activations, which moves logits by up to ~1e-2.
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     sess = ort.InferenceSession(parts["model.onnx"], so, providers=["CPUExecutionProvider"])
     max_len = manifest["max_seq_len"]
     cases = [(p, None) for p in MODEL_PROMPTS] + MODEL_PAIRS
@@ -143,7 +151,8 @@ def main(argv=None):
                           "embedding": [float(x) for x in emb[0]]})
     doc = {"bundle_sha256": __import__("hashlib").sha256(open(a.bundle, "rb").read()).hexdigest(),
            "heads": [h["id"] for h in manifest["heads"]], "max_seq_len": max_len,
-           "note": "onnxruntime CPU, batch 1 per case, no padding; prompt truncated first for pairs",
+           "note": "onnxruntime CPU with ORT_ENABLE_BASIC (exact graph math), batch 1 per case, "
+                   "no padding; pairs encoded by encode.build (prompt truncated first, min 16 tokens)",
            "cases": out_cases}
     with open(os.path.join(a.out, "model_parity.json"), "w", encoding="utf-8") as f:
         json.dump(doc, f, ensure_ascii=False, indent=1)
