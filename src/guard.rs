@@ -196,7 +196,8 @@ impl Guard {
                 continue;
             }
             let score = pol.head.map(|h| probs.iter().map(|p| p[h]).fold(0.0f32, f32::max));
-            let triggered = score.is_some_and(|s| s >= pol.threshold);
+            // No window, nothing judged: even a threshold of 0 cannot trigger on empty text.
+            let triggered = !probs.is_empty() && score.is_some_and(|s| s >= pol.threshold);
             if triggered {
                 let h = pol.head.unwrap_or(0);
                 for (w, p) in windows.iter().zip(&probs) {

@@ -38,7 +38,7 @@ pub struct CategoryResult {
     pub threshold: f32,
     /// Action from the constitution.
     pub action: Action,
-    /// Whether score >= threshold.
+    /// Whether score >= threshold (never for text with no tokens: there was nothing to judge).
     pub triggered: bool,
     /// Where it triggered.
     pub spans: Vec<TextSpan>,
