@@ -60,7 +60,15 @@ pub fn assert_verdict_consistent(v: &Verdict, text: &str) {
         match c.score {
             Some(s) => {
                 assert!(s.is_finite() && (0.0..=1.0).contains(&s), "{}: score {s} is not a probability", c.id);
-                assert_eq!(c.triggered, s >= c.threshold, "{}: triggered disagrees with score {s} >= threshold {}", c.id, c.threshold);
+                let judged = v.windows > 0;
+                assert_eq!(
+                    c.triggered,
+                    judged && s >= c.threshold,
+                    "{}: triggered disagrees with score {s} >= threshold {} ({} windows)",
+                    c.id,
+                    c.threshold,
+                    v.windows
+                );
             }
             None => assert!(!c.triggered, "{}: an unscored category cannot trigger", c.id),
         }
