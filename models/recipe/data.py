@@ -143,6 +143,10 @@ def split_and_mix(examples, seed=1234, exclude_families=()):
     """Returns (train, dev). train is mixed per MIX (caps/upsampling), dev is capped per source."""
     rng = random.Random(seed)
     by_src = collections.defaultdict(list)
+    if exclude_families:
+        # also drop (prompt, response) pairs whose prompt comes from a left-out family
+        held = {x["text"] for x in examples if x["family"] in exclude_families}
+        examples = [x for x in examples if x["family"] in exclude_families or x["text"] not in held]
     for x in examples:
         by_src[x["source"]].append(x)
     train, dev = [], []

