@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of parapet: native engine and CLI tests, the wasm boundary in Node and in
+# headless Chromium (wasm-bindgen-test), Node tests of the built package, and the training
+# recipe's tiny-slice test. Installs what it needs first. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain.sh
+ensure_wasm_toolchain
+ensure_chromium
+
+step() { printf '\n==== %s ====\n' "$*"; }
+
+step "native tests (cargo test)"
+cargo test
+
+step "wasm package (scripts/build-wasm.sh)"
+scripts/build-wasm.sh
+
+export WASM_BINDGEN_TEST_TIMEOUT=900
+step "wasm boundary in Node (wasm-bindgen-test)"
+cargo test --release --target wasm32-unknown-unknown --no-default-features --test wasm
+
+step "wasm boundary in headless Chromium (wasm-bindgen-test)"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
+  cargo test --release --target wasm32-unknown-unknown --no-default-features --test wasm
+
+step "Node tests of the built package"
+node --test tests/node/
+
+step "training recipe (tiny slice)"
+ensure_python_env
+.venv/bin/python -m models.recipe.test_recipe
+
+step "all tests passed"

@@ -1,0 +1,177 @@
+//! WebAssembly bindings (wasm-bindgen). The only module that knows about JS.
+//!
+//! Exposes `Guard` with `new Guard(bundleBytes, constitution?)`, `checkPrompt`,
+//! `checkResponse`, `constitution` (getter) / `setConstitution`, `categories()`, `info` and
+//! `free()`. Every failure becomes a JS `Error` whose `name` is the stable kind
+//! (`BundleError`, `ConstitutionError`, `InputError`, `InferenceError`) with `code` (and `path`
+//! for constitution errors) — converted here, in one place. Arguments are taken as `JsValue`
+//! and checked, so a wrong type from JS is an `InputError`, never a trap.
+
+use crate::constitution::Constitution;
+use crate::error::Error;
+use crate::guard::Guard;
+use crate::taxonomy::TAXONOMY;
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Converts an engine error into a named JS `Error` (the one place this happens).
+fn to_js(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name(e.name());
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&err, &"code".into(), &e.code().into());
+    if let Error::Constitution { path, .. } = &e {
+        let _ = Reflect::set(&err, &"path".into(), &path.as_str().into());
+    }
+    err.into()
+}
+
+fn arg_error(what: &str) -> JsValue {
+    to_js(Error::Input { code: "INVALID_ARGUMENT", message: what.to_string() })
+}
+
+fn to_plain<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    // json_compatible: maps become plain objects, None becomes null.
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value
+        .serialize(&ser)
+        .map_err(|e| to_js(Error::inference(format!("could not convert the result for JS: {e}"))))
+}
+
+fn text_arg(v: &JsValue, name: &str) -> Result<String, JsValue> {
+    // Lone surrogates are replaced by U+FFFD on the way in (TextEncoder semantics).
+    v.as_string().ok_or_else(|| {
+        arg_error(&format!(
+            "{name} must be a string, got {}",
+            v.js_typeof().as_string().unwrap_or_default()
+        ))
+    })
+}
+
+fn bytes_arg(v: &JsValue) -> Result<Vec<u8>, JsValue> {
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        Ok(a.to_vec())
+    } else if let Some(b) = v.dyn_ref::<ArrayBuffer>() {
+        Ok(Uint8Array::new(b).to_vec())
+    } else {
+        Err(arg_error("the model bundle must be a Uint8Array or ArrayBuffer of a .parapet file"))
+    }
+}
+
+fn constitution_json(v: &JsValue) -> Result<Option<String>, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        Ok(None)
+    } else if let Some(s) = v.as_string() {
+        Ok(Some(s))
+    } else if v.is_object() {
+        // Objects go through the same JSON parser as strings, so errors name the same paths.
+        let s = js_sys::JSON::stringify(v)
+            .map_err(|_| arg_error("the constitution object cannot be converted to JSON"))?;
+        Ok(Some(String::from(s)))
+    } else {
+        Err(to_js(Error::constitution(
+            "INVALID_VALUE",
+            "",
+            "a constitution must be an object or a JSON string",
+        )))
+    }
+}
+
+/// An on-device safety guard.
+#[wasm_bindgen(js_name = Guard)]
+pub struct WasmGuard {
+    inner: Guard,
+}
+
+#[wasm_bindgen(js_class = Guard)]
+impl WasmGuard {
+    /// Loads a guard from the bytes of a `.parapet` bundle, with an optional constitution
+    /// (object or JSON string; default: the balanced preset).
+    #[wasm_bindgen(constructor)]
+    pub fn new(bundle: JsValue, constitution: JsValue) -> Result<WasmGuard, JsValue> {
+        console_error_panic_hook::set_once();
+        let bytes = bytes_arg(&bundle)?;
+        let mut inner = Guard::from_bundle_bytes(&bytes).map_err(to_js)?;
+        drop(bytes);
+        if let Some(json) = constitution_json(&constitution)? {
+            inner.set_constitution_json(&json).map_err(to_js)?;
+        }
+        Ok(WasmGuard { inner })
+    }
+
+    /// Checks a user prompt; returns a verdict object.
+    #[wasm_bindgen(js_name = checkPrompt)]
+    pub fn check_prompt(&self, text: JsValue) -> Result<JsValue, JsValue> {
+        let text = text_arg(&text, "text")?;
+        to_plain(&self.inner.check_prompt(&text).map_err(to_js)?)
+    }
+
+    /// Checks a model response in the context of its prompt; returns a verdict object.
+    #[wasm_bindgen(js_name = checkResponse)]
+    pub fn check_response(&self, prompt: JsValue, response: JsValue) -> Result<JsValue, JsValue> {
+        let prompt = text_arg(&prompt, "prompt")?;
+        let response = text_arg(&response, "response")?;
+        to_plain(&self.inner.check_response(&prompt, &response).map_err(to_js)?)
+    }
+
+    /// The constitution as written (preset and overrides).
+    #[wasm_bindgen(getter)]
+    pub fn constitution(&self) -> Result<JsValue, JsValue> {
+        to_plain(self.inner.constitution().spec())
+    }
+
+    /// Validates and applies a constitution (object or JSON string). On error the previous
+    /// constitution stays in force.
+    #[wasm_bindgen(js_name = setConstitution)]
+    pub fn set_constitution(&mut self, constitution: JsValue) -> Result<(), JsValue> {
+        let c = match constitution_json(&constitution)? {
+            Some(json) => self.inner.parse_constitution(&json).map_err(to_js)?,
+            None => Constitution::default_for(&self.inner.manifest().heads),
+        };
+        self.inner.set_constitution(c);
+        Ok(())
+    }
+
+    /// Resolved policy of every category (id, description, enabled, threshold, action,
+    /// appliesTo, scored).
+    pub fn categories(&self) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner.constitution().categories())
+    }
+
+    /// Name, version, licence, sha256 and heads of the loaded bundle.
+    #[wasm_bindgen(getter)]
+    pub fn info(&self) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner.info())
+    }
+}
+
+#[derive(Serialize)]
+struct TaxonomyItem {
+    id: &'static str,
+    code: &'static str,
+    description: &'static str,
+}
+
+/// The default taxonomy: every category id a constitution may name.
+#[wasm_bindgen]
+pub fn taxonomy() -> Result<JsValue, JsValue> {
+    let items: Vec<TaxonomyItem> = TAXONOMY
+        .iter()
+        .map(|e| TaxonomyItem { id: e.id, code: e.code, description: e.description })
+        .collect();
+    to_plain(&items)
+}
+
+/// The parapet engine version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Current size of this instance's linear memory in bytes (it never shrinks; used by the
+/// memory-flat tests and benchmarks).
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    core::arch::wasm32::memory_size(0) as f64 * 65536.0
+}

@@ -1,0 +1,174 @@
+//! The JS boundary, in real WebAssembly: run with wasm-bindgen-test in Node and in headless
+//! Chromium (`scripts/test-wasm.sh`). Uses the shipped default bundle.
+//!
+//! Checks that every failure crossing into JS is a JS `Error` with a stable `name` and `code`,
+//! that bad arguments (wrong types, lone surrogates, corrupt bundles) never trap, and that the
+//! guard keeps working after every error.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Reflect, Uint8Array};
+use parapet::wasm::WasmGuard;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+static BUNDLE: &[u8] = include_bytes!("../models/parapet-guard.parapet");
+
+thread_local! {
+    // Loading optimises the model (seconds in wasm): share one guard across tests.
+    static GUARD: std::cell::RefCell<WasmGuard> = std::cell::RefCell::new(
+        WasmGuard::new(Uint8Array::from(BUNDLE).into(), JsValue::UNDEFINED)
+            .expect("the shipped bundle loads"),
+    );
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn assert_js_error(err: JsValue, name: &str, code: &str) -> String {
+    let e: js_sys::Error = err.dyn_into().expect("a JS Error");
+    assert_eq!(String::from(e.name()), name);
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some(code));
+    let msg = String::from(e.message());
+    assert!(msg.len() > 20, "message should say what to fix: {msg}");
+    msg
+}
+
+fn new_guard(bytes: &[u8]) -> Result<WasmGuard, JsValue> {
+    WasmGuard::new(Uint8Array::from(bytes).into(), JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen_test]
+fn checks_prompts_and_responses() {
+    GUARD.with(|g| {
+        let g = g.borrow();
+        let v = g.check_prompt("What is the capital of France?".into()).unwrap();
+        assert_eq!(get(&v, "kind").as_string().as_deref(), Some("prompt"));
+        let score = get(&v, "score").as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&score));
+        assert!(get(&v, "tokens").as_f64().unwrap() >= 6.0);
+        let cats: js_sys::Array = get(&v, "categories").dyn_into().unwrap();
+        assert!(cats.length() > 5);
+        // Verdicts are plain objects with camelCase names.
+        let timings = get(&v, "timings");
+        assert!(get(&timings, "totalMs").as_f64().unwrap() >= 0.0);
+        let r = g.check_response("How do I make pancakes?".into(), "Mix flour, eggs and milk.".into()).unwrap();
+        assert_eq!(get(&r, "kind").as_string().as_deref(), Some("response"));
+    });
+}
+
+#[wasm_bindgen_test]
+fn empty_and_whitespace_are_safe() {
+    GUARD.with(|g| {
+        let g = g.borrow();
+        for t in ["", "   \n\t  "] {
+            let v = g.check_prompt(t.into()).unwrap();
+            assert_eq!(get(&v, "flagged").as_bool(), Some(false));
+            assert_eq!(get(&v, "windows").as_f64(), Some(0.0));
+        }
+    });
+}
+
+#[wasm_bindgen_test]
+fn lone_surrogates_and_odd_unicode_do_not_trap() {
+    GUARD.with(|g| {
+        let g = g.borrow();
+        let lone = js_sys::JsString::from_char_code(&[0xD800, 0x61, 0xDC00, 0x20, 0x62]);
+        let v = g.check_prompt(lone.into()).unwrap();
+        assert!(get(&v, "score").as_f64().is_some());
+        for t in ["\u{0}\u{0}", "😀😀😀", "مرحبا بالعالم", "\u{202e}abc\u{200b}def", "\u{301}\u{301}"] {
+            g.check_prompt(t.into()).unwrap();
+        }
+    });
+}
+
+#[wasm_bindgen_test]
+fn wrong_argument_types_are_input_errors() {
+    GUARD.with(|g| {
+        let g = g.borrow();
+        assert_js_error(g.check_prompt(JsValue::from(5)).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(g.check_prompt(JsValue::UNDEFINED).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(
+            g.check_response("hi".into(), JsValue::NULL).unwrap_err(),
+            "InputError",
+            "INVALID_ARGUMENT",
+        );
+        // Still usable afterwards.
+        g.check_prompt("hello".into()).unwrap();
+    });
+    let e = WasmGuard::new(JsValue::from("not bytes"), JsValue::UNDEFINED).err().unwrap();
+    assert_js_error(e, "InputError", "INVALID_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
+fn bad_bundles_are_named_errors() {
+    assert_js_error(new_guard(b"definitely not a bundle").err().unwrap(), "BundleError", "BAD_MAGIC");
+    assert_js_error(new_guard(&BUNDLE[..BUNDLE.len() / 2]).err().unwrap(), "BundleError", "TRUNCATED");
+    let mut flipped = BUNDLE.to_vec();
+    let at = flipped.len() - 1000; // inside the last part
+    flipped[at] ^= 0x01;
+    let msg = assert_js_error(new_guard(&flipped).err().unwrap(), "BundleError", "HASH_MISMATCH");
+    assert!(msg.contains("sha256 mismatch"), "{msg}");
+    let mut newer = BUNDLE.to_vec();
+    newer[8] = 99;
+    let msg = assert_js_error(new_guard(&newer).err().unwrap(), "BundleError", "UNSUPPORTED_VERSION");
+    assert!(msg.contains("upgrade parapet"), "{msg}");
+    assert_js_error(new_guard(&[]).err().unwrap(), "BundleError", "BAD_MAGIC");
+}
+
+#[wasm_bindgen_test]
+fn constitution_errors_name_the_path_and_keep_the_old_policy() {
+    GUARD.with(|g| {
+        let mut g = g.borrow_mut();
+        let bad = js_sys::JSON::parse(r#"{"categories": {"hate": {"threshold": 1.5}}}"#).unwrap();
+        let err = g.set_constitution(bad).unwrap_err();
+        assert_eq!(get(&err, "path").as_string().as_deref(), Some("categories.hate.threshold"));
+        assert_js_error(err, "ConstitutionError", "INVALID_VALUE");
+        let err = g.set_constitution(r#"{"preset": "lenient"}"#.into()).unwrap_err();
+        let msg = assert_js_error(err, "ConstitutionError", "INVALID_VALUE");
+        assert!(msg.contains("permissive"), "lists allowed presets: {msg}");
+        assert_js_error(g.set_constitution("{not json".into()).unwrap_err(), "ConstitutionError", "INVALID_JSON");
+        assert_js_error(
+            g.set_constitution(r#"{"categories": {"nope": {}}}"#.into()).unwrap_err(),
+            "ConstitutionError",
+            "UNKNOWN_CATEGORY",
+        );
+        assert_js_error(g.set_constitution(JsValue::from(3)).unwrap_err(), "ConstitutionError", "INVALID_VALUE");
+        // The old (default) constitution is still in force.
+        let c = g.constitution().unwrap();
+        assert_eq!(get(&c, "preset").as_string().as_deref(), Some("balanced"));
+
+        // A valid object applies: disabling a category removes it from verdicts.
+        let ok = js_sys::JSON::parse(r#"{"preset": "strict", "categories": {"hate": {"enabled": false}}}"#).unwrap();
+        g.set_constitution(ok).unwrap();
+        let v = g.check_prompt("hello there".into()).unwrap();
+        let cats: js_sys::Array = get(&v, "categories").dyn_into().unwrap();
+        assert!(cats.iter().all(|c| get(&c, "id").as_string().as_deref() != Some("hate")));
+        assert_eq!(get(&g.constitution().unwrap(), "preset").as_string().as_deref(), Some("strict"));
+        g.set_constitution(JsValue::UNDEFINED).unwrap();
+        assert_eq!(get(&g.constitution().unwrap(), "preset").as_string().as_deref(), Some("balanced"));
+    });
+}
+
+#[wasm_bindgen_test]
+fn huge_text_is_an_input_error_not_a_trap() {
+    GUARD.with(|g| {
+        let g = g.borrow();
+        let big = "a ".repeat(parapet::MAX_INPUT_BYTES / 2 + 1);
+        assert_js_error(g.check_prompt(big.into()).unwrap_err(), "InputError", "TOO_LARGE");
+        // A long (50 KB) document is windowed, not truncated.
+        let doc = "The weather was mild and the garden was full of tomatoes. ".repeat(900);
+        let v = g.check_prompt(doc.into()).unwrap();
+        assert!(get(&v, "windows").as_f64().unwrap() > 40.0);
+    });
+}
+
+#[wasm_bindgen_test]
+fn info_and_taxonomy() {
+    GUARD.with(|g| {
+        let info = g.borrow().info().unwrap();
+        assert_eq!(get(&info, "sha256").as_string().unwrap().len(), 64);
+    });
+    let t: js_sys::Array = parapet::wasm::taxonomy().unwrap().dyn_into().unwrap();
+    assert_eq!(t.length() as usize, parapet::taxonomy::TAXONOMY.len());
+}
