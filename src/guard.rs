@@ -78,6 +78,7 @@ impl Guard {
             m.heads.len(),
             &probe,
         )?;
+        model.check_limits(encoder.vocab_size(), m.max_seq_len)?;
         let constitution = Constitution::default_for(&m.heads);
         Ok(Guard { sha256: bundle.sha256.clone(), manifest: m, encoder, model, constitution })
     }

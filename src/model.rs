@@ -26,6 +26,61 @@ pub struct TextModel {
     plan: Arc<TypedRunnableModel>,
     n_heads: usize,
     emb_dim: usize,
+    tables: TableSizes,
+}
+
+/// Rows of the constant tables the graph gathers from, by what indexes them (`None`: no such
+/// table found, nothing to check).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct TableSizes {
+    /// Tables indexed by `input_ids` (the word embedding and its per-row scales).
+    ids: Option<usize>,
+    /// Tables indexed by `token_type_ids`.
+    types: Option<usize>,
+    /// Tables indexed by values computed from the sequence length alone (positions).
+    positions: Option<usize>,
+}
+
+impl TableSizes {
+    fn of(model: &TypedModel) -> TractResult<TableSizes> {
+        let inputs = model.input_outlets()?.to_vec();
+        let mut t = TableSizes::default();
+        let min = |slot: &mut Option<usize>, n: usize| *slot = Some(slot.map_or(n, |m| m.min(n)));
+        for node in model.nodes() {
+            let Some(gather) = node.op_as::<tract_onnx::tract_core::ops::array::Gather>() else {
+                continue;
+            };
+            let data = model.outlet_fact(node.inputs[0])?;
+            if data.konst.is_none() {
+                continue;
+            }
+            let Some(rows) = data.shape.get(gather.axis).and_then(|d| d.as_i64()).and_then(|d| usize::try_from(d).ok()) else {
+                continue;
+            };
+            // Which graph inputs the indices are computed from.
+            let mut from = [false; 3];
+            let mut seen = std::collections::HashSet::new();
+            let mut stack = vec![node.inputs[1].node];
+            while let Some(n) = stack.pop() {
+                if !seen.insert(n) {
+                    continue;
+                }
+                if let Some(i) = inputs.iter().position(|o| o.node == n) {
+                    if i < 3 {
+                        from[i] = true;
+                    }
+                }
+                stack.extend(model.node(n).inputs.iter().map(|o| o.node));
+            }
+            match from {
+                [true, _, _] => min(&mut t.ids, rows),
+                [false, _, true] => min(&mut t.types, rows),
+                [false, false, false] => min(&mut t.positions, rows),
+                _ => {}
+            }
+        }
+        Ok(t)
+    }
 }
 
 fn bad_model(e: impl std::fmt::Display) -> Error {
@@ -58,10 +113,50 @@ impl TextModel {
                 .set_input_fact(i, i64::fact([batch.to_dim(), seq.to_dim()]).into())
                 .map_err(bad_model)?;
         }
-        let plan = model.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
-        let m = TextModel { plan, n_heads, emb_dim: spec.embedding_dim };
+        let typed = model.into_typed().and_then(|m| m.into_decluttered()).map_err(bad_model)?;
+        let tables = TableSizes::of(&typed).map_err(bad_model)?;
+        let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
+        let m = TextModel { plan, n_heads, emb_dim: spec.embedding_dim, tables };
+        let probe_ids = probe.ids.iter().map(|&i| usize::try_from(i).unwrap_or(usize::MAX)).max();
+        m.check_limits(probe_ids.map_or(0, |i| i.saturating_add(1)), probe.ids.len())?;
         m.validate(probe)?;
         Ok(m)
+    }
+
+    /// Checks that every window the engine can build indexes inside the model's embedding
+    /// tables: tract's Gather does not bound-check (an out-of-range row is a panic, which in
+    /// wasm kills the instance), so a tokenizer with more ids than the model embeds, or a
+    /// `max_seq_len` beyond the model's positions, must be refused at load time.
+    pub fn check_limits(&self, vocab_size: usize, max_seq_len: usize) -> Result<()> {
+        let t = &self.tables;
+        if let Some(rows) = t.ids.filter(|&rows| vocab_size > rows) {
+            return Err(Error::bundle(
+                "BAD_TOKENIZER",
+                format!(
+                    "the tokenizer has {vocab_size} ids but model.onnx embeds only {rows}; the \
+                     tokenizer does not belong to this model, rebuild the bundle"
+                ),
+            ));
+        }
+        if let Some(rows) = t.positions.filter(|&rows| max_seq_len > rows) {
+            return Err(Error::bundle(
+                "BAD_MANIFEST",
+                format!(
+                    "max_seq_len is {max_seq_len} but model.onnx has only {rows} positions; set \
+                     max_seq_len to at most {rows} and rebuild the bundle"
+                ),
+            ));
+        }
+        if let Some(rows) = t.types.filter(|&rows| rows < 2) {
+            return Err(Error::bundle(
+                "BAD_MODEL",
+                format!(
+                    "model.onnx has {rows} token types but prompt+response checks need 2; \
+                     rebuild the bundle"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Runs `probe` (a short real window) to see the output widths the graph really produces.

@@ -76,6 +76,11 @@ impl TextEncoder {
         Ok(TextEncoder { cls, sep, pad: i64::from(spec.pad_id), max_seq_len, tokenizer })
     }
 
+    /// One more than the largest id the tokenizer can produce (added tokens included).
+    pub fn vocab_size(&self) -> usize {
+        self.tokenizer.get_vocab(true).values().max().map_or(0, |&m| m as usize + 1)
+    }
+
     /// Tokenizes `text` without special tokens.
     pub fn tokenize(&self, text: &str) -> Result<Tokens> {
         let enc = self.tokenizer.encode(text, false).map_err(|e| {
