@@ -307,6 +307,34 @@ fn bad_model() {
     load_err(&l.rewrite(&m, &l.model, &l.tokenizer), "unknown input name");
 }
 
+/// Tract's Gather does not bound-check: a manifest or tokenizer that indexes past the model's
+/// embedding tables must be refused at load, not panic on the first long or unusual input.
+#[test]
+fn tables_too_small_for_the_manifest_or_tokenizer() {
+    let l = layout();
+    // More positions than the model has (MiniLM has 512).
+    let mut m = l.manifest.clone();
+    m.max_seq_len = 1024;
+    let e = assert_code(&l.rewrite(&m, &l.model, &l.tokenizer), "BAD_MANIFEST", "max_seq_len 1024");
+    assert!(e.to_string().contains("512 positions"), "{e}");
+    // Exactly as many is fine, and a text needing full windows is checked without error.
+    m.max_seq_len = 512;
+    let g = Guard::from_bundle_bytes(&l.rewrite(&m, &l.model, &l.tokenizer)).expect("max_seq_len 512 loads");
+    let v = g.check_prompt(&"all work and no play makes jack a dull boy ".repeat(60)).unwrap();
+    assert_eq!(v.windows, 2);
+
+    // A tokenizer that can produce an id beyond the word-embedding table.
+    let mut tok: serde_json::Value = serde_json::from_slice(&l.tokenizer).unwrap();
+    let rows = tok["model"]["vocab"].as_object().unwrap().len();
+    tok["added_tokens"].as_array_mut().unwrap().push(serde_json::json!({
+        "id": rows + 100, "content": "[BEYOND]", "single_word": false, "lstrip": false,
+        "rstrip": false, "normalized": false, "special": true
+    }));
+    let tok = serde_json::to_vec(&tok).unwrap();
+    let e = assert_code(&l.rewrite(&l.manifest, &l.model, &tok), "BAD_TOKENIZER", "an id past the embedding table");
+    assert!(e.to_string().contains(&format!("embeds only {rows}")), "{e}");
+}
+
 /// A correctly hashed bundle whose manifest is not what a text guard needs.
 #[test]
 fn bad_manifest_and_wrong_kind() {
