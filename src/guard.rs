@@ -79,6 +79,18 @@ impl Guard {
             &probe,
         )?;
         model.check_limits(encoder.vocab_size(), m.max_seq_len)?;
+        // Batches are padded with pad_id, which the model embeds like any id.
+        if m.tokenizer.pad_id as usize >= encoder.vocab_size() {
+            return Err(Error::bundle(
+                "BAD_MANIFEST",
+                format!(
+                    "tokenizer.pad_id {} is not an id of the bundle's tokenizer ({} ids); \
+                     rebuild the bundle",
+                    m.tokenizer.pad_id,
+                    encoder.vocab_size()
+                ),
+            ));
+        }
         let constitution = Constitution::default_for(&m.heads);
         Ok(Guard { sha256: bundle.sha256.clone(), manifest: m, encoder, model, constitution })
     }

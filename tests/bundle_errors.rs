@@ -323,6 +323,12 @@ fn tables_too_small_for_the_manifest_or_tokenizer() {
     let v = g.check_prompt(&"all work and no play makes jack a dull boy ".repeat(60)).unwrap();
     assert_eq!(v.windows, 2);
 
+    // Batches are padded with pad_id: it must be an id the model embeds.
+    let mut m = l.manifest.clone();
+    m.tokenizer.pad_id = 4_000_000_000;
+    let e = assert_code(&l.rewrite(&m, &l.model, &l.tokenizer), "BAD_MANIFEST", "pad_id 4e9");
+    assert!(e.to_string().contains("pad_id"), "{e}");
+
     // A tokenizer that can produce an id beyond the word-embedding table.
     let mut tok: serde_json::Value = serde_json::from_slice(&l.tokenizer).unwrap();
     let rows = tok["model"]["vocab"].as_object().unwrap().len();
