@@ -180,17 +180,21 @@ fn scan(guard: &Guard, input: &str, output: Option<&PathBuf>) -> Result<bool, St
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     let mut all_ok = true;
-    let mut lines = reader.lines().enumerate();
+    // Raw byte lines: a line that is not UTF-8 is that line's error, not the end of the scan.
+    let mut lines = reader.split(b'\n').enumerate();
     // Chunks keep memory bounded on huge files while giving rayon enough work for both cores.
     const CHUNK: usize = 256;
     loop {
         let mut chunk = Vec::with_capacity(CHUNK);
         for (i, line) in lines.by_ref() {
-            let line = line.map_err(|e| format!("cannot read {input}: {e}"))?;
-            if line.trim().is_empty() {
+            let mut line = line.map_err(|e| format!("cannot read {input}: {e}"))?;
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            chunk.push((i + 1, line));
+            chunk.push((i + 1, String::from_utf8(line)));
             if chunk.len() == CHUNK {
                 break;
             }
@@ -198,8 +202,18 @@ fn scan(guard: &Guard, input: &str, output: Option<&PathBuf>) -> Result<bool, St
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Result<Value, Value>> =
-            chunk.par_iter().map(|(n, l)| scan_line(guard, *n, l)).collect();
+        let results: Vec<Result<Value, Value>> = chunk
+            .par_iter()
+            .map(|(n, l)| match l {
+                Ok(l) => scan_line(guard, *n, l),
+                Err(e) => Err(error_record(
+                    &json!(format!("line {n}")),
+                    "InputError",
+                    "BAD_LINE",
+                    &format!("the line is not valid UTF-8 ({e})"),
+                )),
+            })
+            .collect();
         for r in results {
             let rec = r.unwrap_or_else(|e| {
                 all_ok = false;
