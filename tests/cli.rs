@@ -162,6 +162,22 @@ fn scan_keeps_order_and_reports_bad_lines() {
 }
 
 #[test]
+fn scan_survives_invalid_utf8_and_crlf() {
+    let input = b"{\"id\": 1, \"text\": \"before\"}\r\n{\"id\": 2, \"text\": \"bad \xff\xfe bytes\"}\r\n\r\n{\"id\": 3, \"text\": \"after\"}\r\n";
+    let path = write_temp("scan-utf8.jsonl", input);
+    let o = run(&["scan", &path]);
+    assert_eq!(o.status.code(), Some(1), "{}", describe(&o));
+    let out = json_lines(&o);
+    assert_eq!(out.len(), 3, "{}", describe(&o));
+    assert_eq!(out[0]["id"], 1);
+    assert_scan_record(&out[0]);
+    assert_error_record(&out[1], &Value::from("line 2"), "BAD_LINE");
+    assert!(out[1]["error"]["message"].as_str().unwrap().contains("UTF-8"), "{}", out[1]);
+    assert_eq!(out[2]["id"], 3, "lines after a bad one are still scanned");
+    assert_scan_record(&out[2]);
+}
+
+#[test]
 fn scan_engine_errors_become_records() {
     // A text over the engine's size limit is that line's error, not the scan's.
     let big = "a".repeat(parapet::MAX_INPUT_BYTES + 1);
