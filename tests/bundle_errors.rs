@@ -314,14 +314,24 @@ fn tables_too_small_for_the_manifest_or_tokenizer() {
     let l = layout();
     // More positions than the model has (MiniLM has 512).
     let mut m = l.manifest.clone();
-    m.max_seq_len = 1024;
-    let e = assert_code(&l.rewrite(&m, &l.model, &l.tokenizer), "BAD_MANIFEST", "max_seq_len 1024");
-    assert!(e.to_string().contains("512 positions"), "{e}");
-    // Exactly as many is fine, and a text needing full windows is checked without error.
-    m.max_seq_len = 512;
-    let g = Guard::from_bundle_bytes(&l.rewrite(&m, &l.model, &l.tokenizer)).expect("max_seq_len 512 loads");
-    let v = g.check_prompt(&"all work and no play makes jack a dull boy ".repeat(60)).unwrap();
-    assert_eq!(v.windows, 2);
+    m.max_seq_len = 4096;
+    let e = assert_code(&l.rewrite(&m, &l.model, &l.tokenizer), "BAD_MANIFEST", "max_seq_len 4096");
+    let msg = e.to_string();
+    let positions: usize = msg
+        .split("has only ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the message should say how many positions the model has: {msg}"));
+    assert!(msg.contains(&format!("{positions} positions")) && positions < 4096, "{msg}");
+    // Exactly as many is fine, and texts needing full windows are checked without error.
+    m.max_seq_len = positions;
+    let g = Guard::from_bundle_bytes(&l.rewrite(&m, &l.model, &l.tokenizer)).expect("max_seq_len = positions loads");
+    let text = "all work and no play makes jack a dull boy ".repeat(positions / 10 + 5);
+    let v = g.check_prompt(&text).unwrap();
+    assert!(v.tokens > positions && v.windows >= 2, "{} tokens in {} windows", v.tokens, v.windows);
+    let v = g.check_response(&text, &text).unwrap();
+    assert!(v.windows >= 2);
 
     // Batches are padded with pad_id: it must be an id the model embeds.
     let mut m = l.manifest.clone();
