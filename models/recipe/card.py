@@ -64,7 +64,9 @@ def family_table(rep):
             "|---|---|---|---|---|---|---|"]
 
     def fr(m):
-        return f"{m['flag_rate']:.1%}†" if "flag_rate" in m else f3(m.get("f1"))
+        if "flag_rate" in m:
+            return f"{m['flag_rate']:.1%}†"
+        return f3(m.get("f1")) if "f1" in m else ("n/a" if m.get("n") else "–")
     for f, m in sorted(rep["dev_by_family"].items()):
         u, p = m.get("unsafe", {}), m.get("prompt_attack", {})
         rows.append(f"| {f} | {u.get('n', 0)} / {u.get('pos', 0)} | {f3(u.get('auprc'))} | {fr(u)} | "
@@ -129,7 +131,12 @@ def main(argv=None):
         rep["heads_spec"] = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["heads"]
     counts = json.load(open(os.path.join(a.work, "counts.json")))
     loso = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(a.work, "loso", "loso_*.json")))]
-    q = rep["quantization"]
+    q = rep.get("quantization_exact") or rep["quantization"]
+    qd = rep["quantization"]
+    chg = q.get("f1_change_int8_minus_fp32", {})
+    achg = q.get("auprc_change_int8_minus_fp32", {})
+    delta = ("| head | ΔF1 (int8 − fp32) | ΔAUPRC (int8 − fp32) |\n|---|---|---|\n" +
+             "\n".join(f"| {h} | {chg.get(h, 0):+.4f} | {achg.get(h, 0):+.4f} |" for h in HEADS if h in achg)) if achg else ""
     b = rep.get("bundle", {})
     tt = rep["tensor_trust_prompt_attack (never trained)"]
     subs = {
@@ -142,7 +149,8 @@ def main(argv=None):
         "ONNX_MB": f"{b.get('model_onnx_bytes', 0) / 1e6:.1f}", "SHA256": b.get("sha256", "?"),
         "Q_MAXPROB": f"{q['max_abs_prob_diff']:.4f}", "Q_MEANPROB": f"{q['mean_abs_prob_diff']:.5f}",
         "Q_MAXLOGIT": f"{q['max_abs_logit_diff']:.4f}", "Q_COSMEAN": f"{q['emb_cos_mean']:.5f}", "Q_COSMIN": f"{q['emb_cos_min']:.5f}",
-        "Q_N": str(q["n"]),
+        "Q_N": str(q["n"]), "Q_DELTA_TABLE": delta,
+        "QD_MAXPROB": f"{qd['max_abs_prob_diff']:.4f}", "QD_MEANPROB": f"{qd['mean_abs_prob_diff']:.5f}",
         "TT_RECALL": f"{tt['recall_at_balanced']:.1%}", "TT_RECALL_STRICT": f"{tt['recall_at_strict']:.1%}",
         "TT_FP": f"{tt['fp_rate_at_balanced']:.1%}", "TT_AUPRC": f3(tt["auprc"]), "TT_N": str(tt["n_attacks"]),
         "LOSO_EXAMPLES": str(loso[0].get("train_examples", "?")) if loso else "?",

@@ -42,3 +42,30 @@ def main(argv=None):
 
 if __name__ == "__main__":
     main()
+
+
+def family_rates(argv=None):
+    """Fill flag rates (at the shipped balanced thresholds, exact math) for single-class dev families."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=config.DEFAULT_DATA)
+    ap.add_argument("--work", default=os.path.join(config.REPO_ROOT, "models", "recipe", "work"))
+    a = ap.parse_args(argv)
+    from .train import predict_ort
+    rep_path = os.path.join(a.work, "report.json")
+    rep = json.load(open(rep_path))
+    manifest, parts = read_bundle(os.path.join(config.REPO_ROOT, rep["bundle"]["path"]))
+    heads = manifest["heads"]
+    examples, _ = D.load_all(a.data, seed=config.SEED)
+    _, dev = D.split_and_mix(examples, seed=config.SEED)
+    tok = export.load_tokenizer_json(config.base_model_dir())
+    sess = export.ort_session(parts["model.onnx"])
+    for fam, m in rep["dev_by_family"].items():
+        for h in ("unsafe", "prompt_attack"):
+            if m.get(h, {}).get("n") and "auprc" not in m[h]:
+                i = HEADS.index(h)
+                xs = [x for x in dev if x["family"] == fam and h in x["labels"]]
+                lg = predict_ort(sess, xs, tok)
+                p = E.sigmoid(lg[:, i] / heads[i]["temperature"])
+                m[h]["flag_rate"] = float((p >= heads[i]["thresholds"]["balanced"]).mean())
+                print(fam, h, len(xs), m[h]["flag_rate"], flush=True)
+    json.dump(rep, open(rep_path, "w"), indent=1)
