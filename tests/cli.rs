@@ -342,5 +342,5 @@ fn image_checks() {
     assert_eq!(lines[2]["error"]["code"], "BAD_IMAGE");
     let o = run(&["check", "--image", "tests/fixtures/images/circles.png", "--image-model", "models/parapet-guard.parapet"]);
     assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
-    assert!(text(&o.stderr).contains("WRONG_KIND"), "{}", describe(&o));
+    assert!(text(&o.stderr).contains("image-guard"), "{}", describe(&o));
 }
