@@ -499,7 +499,10 @@ fn bad_image(e: impl std::fmt::Display) -> Error {
 pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     use image::{DynamicImage, ImageFormat, ImageReader, Limits};
     if bytes.is_empty() {
-        return Err(Error::input("EMPTY_IMAGE", "the image is 0 bytes"));
+        return Err(Error::input(
+            "EMPTY_IMAGE",
+            "the image is 0 bytes; pass the complete PNG, JPEG or WebP file",
+        ));
     }
     if bytes.len() > MAX_ENCODED_BYTES {
         return Err(Error::input(
@@ -540,7 +543,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
         e => bad_image(e),
     })?;
     if w == 0 || h == 0 {
-        return Err(Error::input("EMPTY_IMAGE", format!("the image is {w}x{h}")));
+        return Err(Error::input(
+            "EMPTY_IMAGE",
+            format!("the image is {w}x{h}; an image needs at least one pixel"),
+        ));
     }
     check_pixels(w as u64, h as u64)?;
     let img = reader(limits).decode().map_err(|e| match e {
