@@ -104,7 +104,7 @@ pub struct PartSpec {
 pub struct Manifest {
     /// Bundle format version (must not exceed [`FORMAT_VERSION`]).
     pub format_version: u32,
-    /// `text-guard` for text bundles.
+    /// `text-guard` for text bundles (`image-guard` bundles are read by [`crate::image::ImageBundle`]).
     pub kind: String,
     /// Model name.
     pub name: String,
@@ -155,10 +155,32 @@ fn read_u32(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b)
 }
 
-impl Bundle {
-    /// Parses and verifies a bundle. Nothing is trusted before it is checked: magic, version,
-    /// lengths, the manifest, every part's sha256 and the whole-file trailer hash.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle> {
+/// The fields every manifest has, whatever its kind.
+#[derive(Deserialize)]
+struct Envelope {
+    format_version: u32,
+    kind: String,
+    parts: Vec<PartSpec>,
+}
+
+/// A verified bundle container of any kind: header, manifest JSON, parts and trailer checked,
+/// the kind-specific manifest not yet interpreted (`Bundle` and `ImageBundle` do that).
+#[derive(Debug, Clone)]
+pub(crate) struct Container {
+    /// The manifest's `kind`.
+    pub(crate) kind: String,
+    /// The manifest JSON as parsed.
+    pub(crate) manifest: serde_json::Value,
+    /// sha256 (hex) of the whole file.
+    pub(crate) sha256: String,
+    /// The verified parts by name.
+    pub(crate) parts: BTreeMap<String, Vec<u8>>,
+}
+
+impl Container {
+    /// Parses and verifies a bundle container. Nothing is trusted before it is checked: magic,
+    /// version, lengths, the manifest, every part's sha256 and the whole-file trailer hash.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Container> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(Error::bundle(
                 "BAD_MAGIC",
@@ -199,7 +221,9 @@ impl Bundle {
         }
         let trailer_ok = Sha256::digest(&bytes[..body_end]).as_slice() == &bytes[body_end..];
         let manifest_bytes = &bytes[HEADER_LEN..HEADER_LEN + manifest_len];
-        let manifest: Manifest = match serde_json::from_slice(manifest_bytes) {
+        let parsed = serde_json::from_slice::<serde_json::Value>(manifest_bytes)
+            .and_then(|v| serde_json::from_value::<Envelope>(v.clone()).map(|e| (v, e)));
+        let (value, envelope) = match parsed {
             Ok(m) => m,
             Err(e) if !trailer_ok => {
                 return Err(Error::bundle(
@@ -216,7 +240,7 @@ impl Bundle {
         };
         let data = &bytes[HEADER_LEN + manifest_len..body_end];
         let mut parts = BTreeMap::new();
-        for p in &manifest.parts {
+        for p in &envelope.parts {
             let end = p.offset.checked_add(p.length);
             let range = match end {
                 Some(end) if end <= data.len() as u64 => p.offset as usize..end as usize,
@@ -254,16 +278,47 @@ impl Bundle {
         }
         // Only after the checksum: a flipped digit in the manifest is tampering, not a bad
         // manifest.
-        if manifest.format_version != version {
+        if envelope.format_version != version {
             return Err(Error::bundle(
                 "BAD_MANIFEST",
                 format!(
                     "the manifest says format version {} but the header says {version}",
-                    manifest.format_version
+                    envelope.format_version
                 ),
             ));
         }
-        let bundle = Bundle { sha256: sha256_hex(bytes), manifest, parts };
+        Ok(Container { kind: envelope.kind, manifest: value, sha256: sha256_hex(bytes), parts })
+    }
+
+    /// The manifest as the kind-specific type (`BAD_MANIFEST` when it does not fit).
+    pub(crate) fn typed_manifest<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_value(self.manifest.clone()).map_err(|e| {
+            Error::bundle("BAD_MANIFEST", format!("the bundle manifest is invalid: {e}"))
+        })
+    }
+}
+
+impl Bundle {
+    /// Parses and verifies a bundle. Nothing is trusted before it is checked: magic, version,
+    /// lengths, the manifest, every part's sha256 and the whole-file trailer hash.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Bundle> {
+        let c = Container::from_bytes(bytes)?;
+        if c.kind != "text-guard" {
+            let hint = if c.kind == "image-guard" {
+                " (load image bundles with Guard::load_image_bundle / guard.loadImageModel)"
+            } else {
+                ""
+            };
+            return Err(Error::bundle(
+                "WRONG_KIND",
+                format!(
+                    "this bundle is a '{}' bundle; a text guard needs a 'text-guard' bundle{hint}",
+                    c.kind
+                ),
+            ));
+        }
+        let manifest: Manifest = c.typed_manifest()?;
+        let bundle = Bundle { sha256: c.sha256, manifest, parts: c.parts };
         bundle.validate()?;
         Ok(bundle)
     }

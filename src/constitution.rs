@@ -55,8 +55,10 @@ pub enum AppliesTo {
     Prompt,
     /// Only `check_response`.
     Response,
-    /// Both.
+    /// Prompts and responses, and images when the image model scores the category.
     Both,
+    /// Only image checks.
+    Image,
 }
 
 impl AppliesTo {
@@ -67,6 +69,7 @@ impl AppliesTo {
             (AppliesTo::Both, _)
                 | (AppliesTo::Prompt, CheckKind::Prompt)
                 | (AppliesTo::Response, CheckKind::Response)
+                | (AppliesTo::Image, CheckKind::Image)
         )
     }
 }
@@ -79,6 +82,8 @@ pub enum CheckKind {
     Prompt,
     /// A model response judged in the context of its prompt.
     Response,
+    /// An image (`check_image_rgba` / `check_image_bytes`).
+    Image,
 }
 
 /// Per-category overrides as written by the user.

@@ -6,7 +6,8 @@
 //! the constitution. The engine does no I/O: bytes in, verdicts out.
 
 use crate::bundle::{Bundle, Manifest};
-use crate::constitution::{Action, CheckKind, Constitution};
+use crate::constitution::{Action, CheckKind, Constitution, Preset};
+use crate::image::{ImageBundle, ImageManifest, ImageModel, Pixels};
 use crate::error::{Error, Result};
 use crate::model::TextModel;
 use crate::text::{TextEncoder, Tokens, Window};
@@ -46,6 +47,33 @@ pub struct Guard {
     encoder: TextEncoder,
     model: TextModel,
     constitution: Constitution,
+    image: Option<ImageGuard>,
+}
+
+/// The optional image model of a guard.
+#[derive(Debug, Clone)]
+struct ImageGuard {
+    manifest: ImageManifest,
+    sha256: String,
+    model: ImageModel,
+}
+
+/// What a loaded image bundle is.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImageBundleInfo {
+    /// Model name.
+    pub name: String,
+    /// Model version.
+    pub version: String,
+    /// Weights licence.
+    pub license: String,
+    /// sha256 of the bundle file.
+    pub sha256: String,
+    /// Categories the image model scores (label order, duplicates kept once).
+    pub categories: Vec<String>,
+    /// Model input `[width, height]`.
+    pub input_size: [usize; 2],
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -92,7 +120,141 @@ impl Guard {
             ));
         }
         let constitution = Constitution::default_for(&m.heads);
-        Ok(Guard { sha256: bundle.sha256.clone(), manifest: m, encoder, model, constitution })
+        Ok(Guard { sha256: bundle.sha256.clone(), manifest: m, encoder, model, constitution, image: None })
+    }
+
+    /// Loads (or replaces) the image model from the bytes of an `image-guard` bundle, e.g.
+    /// `models/open-nsfw.parapet`. Every label must score a category the constitution knows
+    /// (a taxonomy id or a head of the text model). On error the previous image model stays.
+    pub fn load_image_bundle(&mut self, bytes: &[u8]) -> Result<()> {
+        let bundle = ImageBundle::from_bytes(bytes)?;
+        for l in &bundle.manifest.image.labels {
+            if !self.constitution.categories().iter().any(|c| c.id == l.category) {
+                return Err(Error::bundle(
+                    "BAD_MANIFEST",
+                    format!(
+                        "image label {} scores '{}', which is not a constitution category; use \
+                         one of: {}",
+                        l.index,
+                        l.category,
+                        crate::taxonomy::known_ids()
+                    ),
+                ));
+            }
+        }
+        let model = ImageModel::from_bundle(&bundle)?;
+        self.image = Some(ImageGuard { sha256: bundle.sha256.clone(), manifest: bundle.manifest, model });
+        Ok(())
+    }
+
+    /// Whether an image model is loaded.
+    pub fn has_image_model(&self) -> bool {
+        self.image.is_some()
+    }
+
+    /// Summary of the loaded image bundle, if any.
+    pub fn image_info(&self) -> Option<ImageBundleInfo> {
+        self.image.as_ref().map(|g| {
+            let mut categories: Vec<String> = Vec::new();
+            for l in &g.manifest.image.labels {
+                if !categories.contains(&l.category) {
+                    categories.push(l.category.clone());
+                }
+            }
+            let (w, h) = g.model.spec().input_size();
+            ImageBundleInfo {
+                name: g.manifest.name.clone(),
+                version: g.manifest.version.clone(),
+                license: g.manifest.license.clone(),
+                sha256: g.sha256.clone(),
+                categories,
+                input_size: [w, h],
+            }
+        })
+    }
+
+    fn image_guard(&self) -> Result<&ImageGuard> {
+        self.image.as_ref().ok_or_else(|| {
+            Error::input(
+                "NO_IMAGE_MODEL",
+                "no image model is loaded; load an image-guard bundle first (Rust: \
+                 guard.load_image_bundle(bytes), JS: guard.loadImageModel(bytes), e.g. the bytes \
+                 of models/open-nsfw.parapet)",
+            )
+        })
+    }
+
+    /// Checks an image given as RGBA pixels (`width * height * 4` bytes, row-major; alpha is
+    /// ignored). Needs an image model ([`Guard::load_image_bundle`]).
+    pub fn check_image_rgba(&self, rgba: &[u8], width: usize, height: usize) -> Result<Verdict> {
+        let t0 = Instant::now();
+        let g = self.image_guard()?;
+        let px = Pixels::new(rgba, width, height, 4)?;
+        self.judge_image(g, &px, t0)
+    }
+
+    /// Checks an encoded image (PNG, JPEG or WebP bytes). Needs an image model.
+    pub fn check_image_bytes(&self, bytes: &[u8]) -> Result<Verdict> {
+        let t0 = Instant::now();
+        let g = self.image_guard()?;
+        let decoded = crate::image::decode(bytes)?;
+        self.judge_image(g, &decoded.pixels(), t0)
+    }
+
+    fn judge_image(&self, g: &ImageGuard, px: &Pixels, t0: Instant) -> Result<Verdict> {
+        let spec = g.model.spec();
+        let input = crate::image::preprocess(px, spec)?;
+        let preprocess_ms = ms(t0);
+        let t1 = Instant::now();
+        let probs = g.model.label_probs(input)?;
+        let inference_ms = ms(t1);
+        let preset = self.constitution.spec().preset;
+        let mut categories = Vec::new();
+        for pol in self.constitution.categories() {
+            if !pol.enabled || !pol.applies_to.covers(CheckKind::Image) {
+                continue;
+            }
+            let labels: Vec<usize> =
+                (0..spec.labels.len()).filter(|&i| spec.labels[i].category == pol.id).collect();
+            let Some(&first) = labels.first() else { continue };
+            let score = labels.iter().map(|&i| probs.get(i).copied().unwrap_or(0.0)).fold(0.0f32, f32::max);
+            let t = &spec.labels[first].thresholds;
+            let preset_threshold = match preset {
+                Preset::Strict => t.strict,
+                Preset::Balanced => t.balanced,
+                Preset::Permissive => t.permissive,
+            };
+            let threshold = self
+                .constitution
+                .spec()
+                .categories
+                .get(&pol.id)
+                .and_then(|o| o.threshold)
+                .unwrap_or(preset_threshold);
+            categories.push(CategoryResult {
+                id: pol.id.clone(),
+                score: Some(score),
+                threshold,
+                action: pol.action,
+                triggered: score >= threshold,
+                spans: vec![],
+            });
+        }
+        let acting = categories.iter().filter(|c| c.action != Action::Allow);
+        let action =
+            acting.clone().filter(|c| c.triggered).map(|c| c.action).max().unwrap_or(Action::Allow);
+        let score = acting.filter_map(|c| c.score).fold(0.0f32, f32::max);
+        Ok(Verdict {
+            kind: CheckKind::Image,
+            action,
+            flagged: action != Action::Allow,
+            score,
+            categories,
+            spans: vec![],
+            tokens: 0,
+            windows: 1,
+            timings: Timings { tokenize_ms: preprocess_ms, inference_ms, total_ms: ms(t0) },
+        })
     }
 
     /// The bundle manifest.

@@ -19,6 +19,7 @@ pub mod bundle;
 pub mod constitution;
 pub mod error;
 pub mod guard;
+pub mod image;
 pub mod model;
 pub mod taxonomy;
 pub mod text;
@@ -30,8 +31,12 @@ pub mod wasm;
 pub use bundle::{Bundle, Manifest};
 pub use constitution::{Action, AppliesTo, CheckKind, Constitution, ConstitutionSpec, Preset};
 pub use error::{Error, Result};
-pub use guard::{BundleInfo, Guard, MAX_INPUT_BYTES};
+pub use guard::{BundleInfo, Guard, ImageBundleInfo, MAX_INPUT_BYTES};
+pub use image::{ImageBundle, MAX_ENCODED_BYTES, MAX_IMAGE_PIXELS};
 pub use verdict::{CategoryResult, TextSpan, Timings, Verdict};
 
 /// Path of the default bundle inside this repository (the CLI's default `--model`).
 pub const DEFAULT_BUNDLE_PATH: &str = "models/parapet-guard.parapet";
+
+/// Path of the default image bundle (open_nsfw) inside this repository (the CLI embeds it).
+pub const DEFAULT_IMAGE_BUNDLE_PATH: &str = "models/open-nsfw.parapet";

@@ -48,7 +48,7 @@ pub struct CategoryResult {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Timings {
-    /// Tokenization and windowing.
+    /// Tokenization and windowing (for images: decoding and preprocessing).
     pub tokenize_ms: f64,
     /// Model inference.
     pub inference_ms: f64,
@@ -60,7 +60,7 @@ pub struct Timings {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {
-    /// `prompt` or `response`.
+    /// `prompt`, `response` or `image`.
     pub kind: CheckKind,
     /// The strictest action among triggered categories (`allow` when none triggered).
     pub action: Action,
@@ -71,9 +71,9 @@ pub struct Verdict {
     pub score: f32,
     /// Every enabled category that applies to this kind of check.
     pub categories: Vec<CategoryResult>,
-    /// Merged spans of the text that triggered something.
+    /// Merged spans of the text that triggered something (always empty for images).
     pub spans: Vec<TextSpan>,
-    /// Tokens in the checked text (the response, for response checks).
+    /// Tokens in the checked text (the response, for response checks; 0 for images).
     pub tokens: usize,
     /// Model windows run.
     pub windows: usize,

@@ -320,3 +320,27 @@ fn example_chats_scan() {
     let ids: std::collections::BTreeSet<String> = out.iter().map(|r| r["id"].to_string()).collect();
     assert_eq!(ids.len(), n, "example ids are unique");
 }
+
+/// Images: `check --image` and `{"id", "image"}` scan lines use the embedded open_nsfw bundle;
+/// `--image-model` swaps it for any image-guard bundle.
+#[test]
+fn image_checks() {
+    let o = run(&["check", "--json", "--image", "tests/fixtures/images/landscape.jpg"]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["kind"], "image");
+    assert!(v["categories"][0]["score"].as_f64().unwrap() < 0.1);
+    let o = run_stdin(
+        &["scan", "-", "--image-model", "tests/fixtures/tiny-red.parapet"],
+        "{\"id\":\"a\",\"image\":\"tests/fixtures/images/color_bars.png\"}\n{\"id\":\"b\",\"image\":\"missing.png\"}\n{\"id\":\"c\",\"image\":\"Cargo.toml\"}\n",
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", describe(&o));
+    let lines: Vec<serde_json::Value> =
+        text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines[0]["categories"]["violent_crimes"].is_number(), "{}", describe(&o));
+    assert_eq!(lines[1]["error"]["code"], "BAD_LINE");
+    assert_eq!(lines[2]["error"]["code"], "BAD_IMAGE");
+    let o = run(&["check", "--image", "tests/fixtures/images/circles.png", "--image-model", "models/parapet-guard.parapet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+    assert!(text(&o.stderr).contains("image-guard"), "{}", describe(&o));
+}

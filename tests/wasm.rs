@@ -172,3 +172,114 @@ fn info_and_taxonomy() {
     let t: js_sys::Array = parapet::wasm::taxonomy().unwrap().dyn_into().unwrap();
     assert_eq!(t.length() as usize, parapet::taxonomy::TAXONOMY.len());
 }
+
+// ---- images ----
+
+static TINY: &[u8] = include_bytes!("fixtures/tiny-red.parapet");
+static OPEN_NSFW: &[u8] = include_bytes!("../models/open-nsfw.parapet");
+static CIRCLES_PNG: &[u8] = include_bytes!("fixtures/images/circles.png");
+static LANDSCAPE_JPG: &[u8] = include_bytes!("fixtures/images/landscape.jpg");
+
+thread_local! {
+    // A guard with the tiny test image model (fast to load).
+    static IMG: std::cell::RefCell<WasmGuard> = std::cell::RefCell::new({
+        let mut g = new_guard(BUNDLE).expect("the shipped bundle loads");
+        g.load_image_model(Uint8Array::from(TINY).into()).expect("the tiny image bundle loads");
+        g
+    });
+}
+
+fn image_like(w: f64, h: f64, data: JsValue) -> JsValue {
+    let o = js_sys::Object::new();
+    Reflect::set(&o, &"width".into(), &w.into()).unwrap();
+    Reflect::set(&o, &"height".into(), &h.into()).unwrap();
+    Reflect::set(&o, &"data".into(), &data).unwrap();
+    o.into()
+}
+
+fn red(w: usize, h: usize) -> Vec<u8> {
+    [255u8, 0, 0, 255].repeat(w * h)
+}
+
+#[wasm_bindgen_test]
+fn image_without_a_model_is_no_image_model() {
+    GUARD.with(|g| {
+        let g = g.borrow();
+        let v = image_like(1.0, 1.0, Uint8Array::from(&[0u8, 0, 0, 255][..]).into());
+        let msg = assert_js_error(g.check_image(v).unwrap_err(), "InputError", "NO_IMAGE_MODEL");
+        assert!(msg.contains("loadImageModel"), "{msg}");
+        assert!(g.image_info().unwrap().is_null());
+    });
+}
+
+#[wasm_bindgen_test]
+fn image_checks_accept_pixels_and_bytes() {
+    IMG.with(|g| {
+        let g = g.borrow();
+        // {width, height, data: Uint8Array} and ImageData-like Uint8ClampedArray.
+        let v = g.check_image(image_like(40.0, 30.0, Uint8Array::from(&red(40, 30)[..]).into())).unwrap();
+        assert_eq!(get(&v, "kind").as_string().as_deref(), Some("image"));
+        assert_eq!(get(&v, "flagged").as_bool(), Some(true));
+        assert_eq!(js_sys::Array::from(&get(&v, "spans")).length(), 0);
+        let clamped = js_sys::Uint8ClampedArray::new_with_length(40 * 30 * 4);
+        clamped.copy_from(&red(40, 30));
+        let v2 = g.check_image(image_like(40.0, 30.0, clamped.into())).unwrap();
+        assert_eq!(get(&v2, "score").as_f64(), get(&v, "score").as_f64());
+        // Encoded bytes, as Uint8Array and ArrayBuffer.
+        let v = g.check_image(Uint8Array::from(CIRCLES_PNG).into()).unwrap();
+        let cats = js_sys::Array::from(&get(&v, "categories"));
+        assert_eq!(cats.length(), 2);
+        let buf = Uint8Array::from(CIRCLES_PNG).buffer();
+        let v3 = g.check_image(buf.into()).unwrap();
+        assert_eq!(get(&v3, "score").as_f64(), get(&v, "score").as_f64());
+        let info = g.image_info().unwrap();
+        assert_eq!(get(&info, "name").as_string().as_deref(), Some("tiny-red-test"));
+    });
+}
+
+#[wasm_bindgen_test]
+fn bad_images_are_named_errors() {
+    IMG.with(|g| {
+        let g = g.borrow();
+        let px = |w: f64, h: f64, n: usize| image_like(w, h, Uint8Array::from(&vec![0u8; n][..]).into());
+        assert_js_error(g.check_image(px(0.0, 0.0, 0)).unwrap_err(), "InputError", "EMPTY_IMAGE");
+        assert_js_error(g.check_image(px(2.0, 2.0, 12)).unwrap_err(), "InputError", "BAD_DIMENSIONS");
+        assert_js_error(g.check_image(px(1e6, 1e6, 16)).unwrap_err(), "InputError", "TOO_LARGE");
+        assert_js_error(g.check_image(px(4294967295.0, 4294967295.0, 16)).unwrap_err(), "InputError", "TOO_LARGE");
+        assert_js_error(g.check_image(px(-1.0, 2.0, 8)).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(g.check_image(px(1.5, 2.0, 8)).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(g.check_image(px(f64::NAN, 2.0, 8)).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(g.check_image(image_like(1.0, 1.0, "abcd".into())).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(g.check_image(JsValue::from(5)).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert_js_error(g.check_image(JsValue::NULL).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        let bytes = |b: &[u8]| JsValue::from(Uint8Array::from(b));
+        assert_js_error(g.check_image(bytes(b"")).unwrap_err(), "InputError", "EMPTY_IMAGE");
+        assert_js_error(g.check_image(bytes(b"not an image at all")).unwrap_err(), "InputError", "BAD_IMAGE");
+        assert_js_error(g.check_image(bytes(&CIRCLES_PNG[..CIRCLES_PNG.len() / 2])).unwrap_err(), "InputError", "BAD_IMAGE");
+        assert_js_error(g.check_image(bytes(&LANDSCAPE_JPG[..LANDSCAPE_JPG.len() / 2])).unwrap_err(), "InputError", "BAD_IMAGE");
+        assert_js_error(g.check_image(bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")).unwrap_err(), "InputError", "UNSUPPORTED_FORMAT");
+        // Still usable afterwards.
+        g.check_image(image_like(2.0, 2.0, Uint8Array::from(&red(2, 2)[..]).into())).unwrap();
+    });
+    IMG.with(|g| {
+        let mut g = g.borrow_mut();
+        assert_js_error(g.load_image_model(Uint8Array::from(BUNDLE).into()).unwrap_err(), "BundleError", "WRONG_KIND");
+        assert_js_error(g.load_image_model(Uint8Array::from(&TINY[..TINY.len() - 5]).into()).unwrap_err(), "BundleError", "TRUNCATED");
+        assert_js_error(g.load_image_model(JsValue::from("x")).unwrap_err(), "InputError", "INVALID_ARGUMENT");
+        assert!(g.image_info().unwrap().is_object(), "the previous image model stays");
+    });
+}
+
+#[wasm_bindgen_test]
+fn open_nsfw_matches_the_native_parity_fixture() {
+    let mut g = new_guard(BUNDLE).unwrap();
+    g.load_image_model(Uint8Array::from(OPEN_NSFW).into()).unwrap();
+    // tests/fixtures/images/parity.json "exact" scores (Pillow pipeline without the JPEG round trip).
+    for (bytes, exact) in [(CIRCLES_PNG, CIRCLES_EXACT), (LANDSCAPE_JPG, LANDSCAPE_EXACT)] {
+        let v = g.check_image(Uint8Array::from(bytes).into()).unwrap();
+        let s = get(&v, "score").as_f64().unwrap();
+        assert!((s - exact).abs() < 2e-3, "{s} vs {exact}");
+    }
+}
+const CIRCLES_EXACT: f64 = 0.007427202071994543;
+const LANDSCAPE_EXACT: f64 = 5.479879109770991e-05;

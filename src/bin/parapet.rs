@@ -8,7 +8,12 @@
 //!   id and a non-zero exit at the end; the other lines are still scanned.
 //! - `parapet info` describes the bundle and the resolved constitution.
 //!
-//! With no `--model` the default bundle compiled into the binary is used.
+//! - Images: `parapet check --image photo.jpg`, and scan lines `{"id", "image": "path"}` (a
+//!   relative path is relative to the current directory).
+//!
+//! With no `--model` the default bundle compiled into the binary is used; with no
+//! `--image-model` the default image bundle (`models/open-nsfw.parapet`, also compiled in) is
+//! loaded the first time an image is checked.
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -21,6 +26,8 @@ use std::process::ExitCode;
 
 /// The default bundle, shipped inside the binary so the CLI works with zero configuration.
 static DEFAULT_BUNDLE: &[u8] = include_bytes!("../../models/parapet-guard.parapet");
+/// The default image bundle (Yahoo open_nsfw), also compiled in; loaded only for image checks.
+static DEFAULT_IMAGE_BUNDLE: &[u8] = include_bytes!("../../models/open-nsfw.parapet");
 
 #[derive(Parser)]
 #[command(name = "parapet", version, about = "On-device safety guard: check prompts and responses against a constitution")]
@@ -31,6 +38,9 @@ struct Cli {
     /// Constitution JSON file; defaults to the balanced preset.
     #[arg(long, global = true)]
     constitution: Option<PathBuf>,
+    /// Image bundle (.parapet, kind image-guard); defaults to the bundled open_nsfw model.
+    #[arg(long, global = true)]
+    image_model: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,8 +49,12 @@ struct Cli {
 enum Command {
     /// Check one prompt, or with --response one response to that prompt.
     Check {
-        /// The prompt text.
-        text: String,
+        /// The prompt text (omit with --image).
+        #[arg(required_unless_present = "image")]
+        text: Option<String>,
+        /// Check this image file (PNG, JPEG or WebP) instead of text.
+        #[arg(long, conflicts_with_all = ["text", "response"])]
+        image: Option<PathBuf>,
         /// Check this response to the prompt instead of the prompt itself.
         #[arg(long)]
         response: Option<String>,
@@ -72,6 +86,14 @@ fn load_guard(cli: &Cli) -> Result<Guard, String> {
         guard.set_constitution_json(&json).map_err(|e| format!("{}: {e}", e.name()))?;
     }
     Ok(guard)
+}
+
+fn load_image_model(cli: &Cli, guard: &mut Guard) -> Result<(), String> {
+    let bytes = match &cli.image_model {
+        Some(p) => std::fs::read(p).map_err(|e| format!("cannot read image model {}: {e}", p.display()))?,
+        None => DEFAULT_IMAGE_BUNDLE.to_vec(),
+    };
+    guard.load_image_bundle(&bytes).map_err(|e| format!("{}: {e}", e.name()))
 }
 
 fn print_human(v: &Verdict) {
@@ -142,6 +164,15 @@ fn scan_line(guard: &Guard, lineno: usize, line: &str) -> Result<Value, Value> {
             Some(_) => Err(error_record(&id, "InputError", "BAD_LINE", &format!("\"{k}\" must be a string"))),
         }
     };
+    if let Some(path) = field("image")? {
+        let bytes = std::fs::read(path).map_err(|e| {
+            error_record(&id, "InputError", "BAD_LINE", &format!("cannot read image {path}: {e}"))
+        })?;
+        return guard
+            .check_image_bytes(&bytes)
+            .map(|v| scan_record(&id, &v))
+            .map_err(|e| error_record(&id, e.name(), e.code(), &e.to_string()));
+    }
     let prompt = match (field("prompt")?, field("text")?) {
         (Some(p), _) | (None, Some(p)) => p,
         (None, None) => {
@@ -149,7 +180,8 @@ fn scan_line(guard: &Guard, lineno: usize, line: &str) -> Result<Value, Value> {
                 &id,
                 "InputError",
                 "BAD_LINE",
-                "the line needs a \"prompt\" or \"text\" string (and optionally \"response\")",
+                "the line needs a \"prompt\" or \"text\" string (and optionally \"response\"), \
+                 or an \"image\" path",
             ))
         }
     };
@@ -228,13 +260,31 @@ fn scan(guard: &Guard, input: &str, output: Option<&PathBuf>) -> Result<bool, St
     Ok(all_ok)
 }
 
+/// Whether a scan input mentions images (then the image model is loaded up front).
+fn scan_needs_images(input: &str) -> bool {
+    input == "-" || std::fs::read(input).map(|b| b.windows(7).any(|w| w == b"\"image\"")).unwrap_or(false)
+}
+
 fn run(cli: &Cli) -> Result<bool, String> {
-    let guard = load_guard(cli)?;
+    let mut guard = load_guard(cli)?;
+    let needs_images = match &cli.command {
+        Command::Check { image, .. } => image.is_some(),
+        Command::Scan { input, .. } => scan_needs_images(input),
+        Command::Info => cli.image_model.is_some(),
+    };
+    if needs_images {
+        load_image_model(cli, &mut guard)?;
+    }
     match &cli.command {
-        Command::Check { text, response, json } => {
-            let v = match response {
-                Some(r) => guard.check_response(text, r),
-                None => guard.check_prompt(text),
+        Command::Check { text, image, response, json } => {
+            let v = match (image, text, response) {
+                (Some(p), _, _) => {
+                    let bytes = std::fs::read(p).map_err(|e| format!("cannot read image {}: {e}", p.display()))?;
+                    guard.check_image_bytes(&bytes)
+                }
+                (None, Some(t), Some(r)) => guard.check_response(t, r),
+                (None, Some(t), None) => guard.check_prompt(t),
+                (None, None, _) => return Err("give a prompt text or --image FILE".into()),
             }
             .map_err(|e| format!("{}: {e}", e.name()))?;
             if *json {
@@ -248,6 +298,7 @@ fn run(cli: &Cli) -> Result<bool, String> {
         Command::Info => {
             let info = json!({
                 "bundle": guard.info(),
+                "imageBundle": guard.image_info(),
                 "constitution": guard.constitution().spec(),
                 "categories": guard.constitution().categories(),
             });

@@ -1,7 +1,7 @@
 //! WebAssembly bindings (wasm-bindgen). The only module that knows about JS.
 //!
 //! Exposes `Guard` with `new Guard(bundleBytes, constitution?)`, `checkPrompt`,
-//! `checkResponse`, `constitution` (getter) / `setConstitution`, `categories()`, `info` and
+//! `checkResponse`, `loadImageModel`, `checkImage`, `imageInfo`, `constitution` (getter) / `setConstitution`, `categories()`, `info` and
 //! `free()`. Every failure becomes a JS `Error` whose `name` is the stable kind
 //! (`BundleError`, `ConstitutionError`, `InputError`, `InferenceError`) with `code` (and `path`
 //! for constitution errors) — converted here, in one place. Arguments are taken as `JsValue`
@@ -59,6 +59,27 @@ fn bytes_arg(v: &JsValue) -> Result<Vec<u8>, JsValue> {
     }
 }
 
+/// Reads `{width, height, data}` (ImageData or a plain object) without trusting any of it.
+fn image_data_arg(v: &JsValue) -> Result<(Vec<u8>, usize, usize), JsValue> {
+    let dim = |k: &str| -> Result<usize, JsValue> {
+        let x = Reflect::get(v, &k.into()).ok().and_then(|x| x.as_f64());
+        match x {
+            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= 4_294_967_295.0 => Ok(f as usize),
+            _ => Err(arg_error(&format!("image.{k} must be a non-negative integer"))),
+        }
+    };
+    let (w, h) = (dim("width")?, dim("height")?);
+    let data = Reflect::get(v, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+    let bytes = if let Some(a) = data.dyn_ref::<js_sys::Uint8ClampedArray>() {
+        a.to_vec()
+    } else if let Some(a) = data.dyn_ref::<Uint8Array>() {
+        a.to_vec()
+    } else {
+        return Err(arg_error("image.data must be a Uint8ClampedArray or Uint8Array of RGBA pixels"));
+    };
+    Ok((bytes, w, h))
+}
+
 fn constitution_json(v: &JsValue) -> Result<Option<String>, JsValue> {
     if v.is_undefined() || v.is_null() {
         Ok(None)
@@ -83,7 +104,7 @@ const TS_TYPES: &'static str = r#"
 /** What to do when a category triggers. */
 export type Action = "allow" | "warn" | "block";
 /** Which checks a category applies to. */
-export type AppliesTo = "prompt" | "response" | "both";
+export type AppliesTo = "prompt" | "response" | "both" | "image";
 /** A range of the checked text: code points (start/end) and JS string indices (startUtf16/endUtf16). */
 export interface TextSpan {
   start: number; end: number; startUtf16: number; endUtf16: number; score: number;
@@ -97,7 +118,7 @@ export interface CategoryResult {
 export interface Timings { tokenizeMs: number; inferenceMs: number; totalMs: number }
 /** The outcome of one check. */
 export interface Verdict {
-  kind: "prompt" | "response"; action: Action; flagged: boolean; score: number;
+  kind: "prompt" | "response" | "image"; action: Action; flagged: boolean; score: number;
   categories: CategoryResult[]; spans: TextSpan[]; tokens: number; windows: number; timings: Timings;
 }
 /** Per-category overrides. */
@@ -114,6 +135,9 @@ export interface CategoryPolicy {
   appliesTo: AppliesTo; scored: boolean;
 }
 export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number }
+export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number] }
+/** Raw pixels as in a canvas ImageData: RGBA, row-major, width * height * 4 bytes. */
+export interface ImageLike { width: number; height: number; data: Uint8ClampedArray | Uint8Array }
 export interface TaxonomyItem { id: string; code: string; description: string }
 /** Every error thrown by parapet is an Error with one of these names, a stable code, and (for constitution errors) the JSON path. */
 export interface ParapetError extends Error {
@@ -166,6 +190,46 @@ impl WasmGuard {
         let prompt = text_arg(&prompt, "prompt")?;
         let response = text_arg(&response, "response")?;
         to_plain(&self.inner.check_response(&prompt, &response).map_err(to_js)?)
+    }
+
+    /// Loads (or replaces) the image model from the bytes of an `image-guard` bundle (e.g.
+    /// `models/open-nsfw.parapet`). On error the previous image model stays.
+    #[wasm_bindgen(js_name = loadImageModel)]
+    pub fn load_image_model(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bundle: JsValue,
+    ) -> Result<(), JsValue> {
+        let bytes = bytes_arg(&bundle)?;
+        self.inner.load_image_bundle(&bytes).map_err(to_js)
+    }
+
+    /// The loaded image bundle (`null` when none is loaded).
+    #[wasm_bindgen(getter, js_name = imageInfo, unchecked_return_type = "ImageBundleInfo | null")]
+    pub fn image_info(&self) -> Result<JsValue, JsValue> {
+        to_plain(&self.inner.image_info())
+    }
+
+    /// Checks an image: an `ImageData` or `{width, height, data}` of RGBA pixels, or the
+    /// encoded bytes (PNG, JPEG, WebP) as a `Uint8Array` / `ArrayBuffer`. Returns a verdict with
+    /// `kind: "image"`.
+    #[wasm_bindgen(js_name = checkImage, unchecked_return_type = "Verdict")]
+    pub fn check_image(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ImageData | ImageLike | Uint8Array | ArrayBuffer")] image: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let v = if image.is_instance_of::<Uint8Array>() || image.is_instance_of::<ArrayBuffer>() {
+            let bytes = bytes_arg(&image)?;
+            self.inner.check_image_bytes(&bytes)
+        } else if image.is_object() {
+            let (data, w, h) = image_data_arg(&image)?;
+            self.inner.check_image_rgba(&data, w, h)
+        } else {
+            return Err(arg_error(
+                "checkImage takes an ImageData, {width, height, data} of RGBA pixels, or the bytes \
+                 of a PNG/JPEG/WebP file as a Uint8Array or ArrayBuffer",
+            ));
+        };
+        to_plain(&v.map_err(to_js)?)
     }
 
     /// The constitution as written (preset and overrides).

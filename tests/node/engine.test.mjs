@@ -121,3 +121,41 @@ test('free() releases the guard', () => {
   g.free();
   assert.throws(() => g.checkPrompt('hi'));
 });
+
+// ---- images ----
+const tinyBundle = new Uint8Array(readFileSync(new URL('../fixtures/tiny-red.parapet', import.meta.url)));
+const pngBytes = new Uint8Array(readFileSync(new URL('../fixtures/images/circles.png', import.meta.url)));
+
+test('checkImage needs an image model, then takes pixels and encoded bytes', () => {
+  const g = new parapet.Guard(bundle);
+  const err = expectError(() => g.checkImage({ width: 1, height: 1, data: new Uint8Array(4) }), 'InputError', 'NO_IMAGE_MODEL');
+  assert.match(err.message, /loadImageModel/);
+  g.loadImageModel(tinyBundle);
+  assert.equal(g.imageInfo.name, 'tiny-red-test');
+  const red = new Uint8ClampedArray(16 * 8 * 4);
+  for (let i = 0; i < red.length; i += 4) { red[i] = 255; red[i + 3] = 255; }
+  const v = g.checkImage({ width: 16, height: 8, data: red });
+  assert.equal(v.kind, 'image');
+  assert.deepEqual(v.spans, []);
+  assert.ok(v.flagged);
+  assert.deepEqual(v.categories.map((c) => c.id), ['violent_crimes', 'hate']);
+  const b = g.checkImage(pngBytes);
+  assert.equal(b.kind, 'image');
+  assert.equal(g.checkImage(pngBytes.buffer.slice(pngBytes.byteOffset, pngBytes.byteOffset + pngBytes.byteLength)).score, b.score);
+  g.free();
+});
+
+test('bad images are named errors and the guard stays usable', () => {
+  const g = new parapet.Guard(bundle);
+  g.loadImageModel(tinyBundle);
+  expectError(() => g.checkImage({ width: 0, height: 0, data: new Uint8Array(0) }), 'InputError', 'EMPTY_IMAGE');
+  expectError(() => g.checkImage({ width: 3, height: 3, data: new Uint8Array(5) }), 'InputError', 'BAD_DIMENSIONS');
+  expectError(() => g.checkImage({ width: 1e6, height: 1e6, data: new Uint8Array(4) }), 'InputError', 'TOO_LARGE');
+  expectError(() => g.checkImage({ width: -3, height: 3, data: new Uint8Array(36) }), 'InputError', 'INVALID_ARGUMENT');
+  expectError(() => g.checkImage('cat.png'), 'InputError', 'INVALID_ARGUMENT');
+  expectError(() => g.checkImage(new Uint8Array([1, 2, 3, 4, 5])), 'InputError', 'BAD_IMAGE');
+  expectError(() => g.checkImage(pngBytes.subarray(0, 100)), 'InputError', 'BAD_IMAGE');
+  expectError(() => g.loadImageModel(bundle), 'BundleError', 'WRONG_KIND');
+  assert.equal(g.checkImage({ width: 1, height: 1, data: new Uint8Array([0, 0, 255, 255]) }).kind, 'image');
+  g.free();
+});
