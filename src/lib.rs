@@ -18,8 +18,10 @@
 pub mod bundle;
 pub mod constitution;
 pub mod error;
+pub mod exemplar;
 pub mod guard;
 pub mod model;
+pub mod patterns;
 pub mod taxonomy;
 pub mod text;
 pub mod verdict;
@@ -28,7 +30,10 @@ pub mod verdict;
 pub mod wasm;
 
 pub use bundle::{Bundle, Manifest};
-pub use constitution::{Action, AppliesTo, CheckKind, Constitution, ConstitutionSpec, Preset};
+pub use constitution::{
+    Action, AllowSpec, AppliesTo, CheckKind, Constitution, ConstitutionSpec, CustomCategorySpec, PatternSpec,
+    Preset, Source,
+};
 pub use error::{Error, Result};
 pub use guard::{BundleInfo, Guard, MAX_INPUT_BYTES};
 pub use verdict::{CategoryResult, TextSpan, Timings, Verdict};

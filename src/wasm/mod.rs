@@ -129,8 +129,7 @@ impl WasmGuard {
             Some(json) => self.inner.parse_constitution(&json).map_err(to_js)?,
             None => Constitution::default_for(&self.inner.manifest().heads),
         };
-        self.inner.set_constitution(c);
-        Ok(())
+        self.inner.set_constitution(c).map_err(to_js)
     }
 
     /// Resolved policy of every category (id, description, enabled, threshold, action,
