@@ -6,12 +6,14 @@
 //! of benign prompts:
 //!
 //! ```text
-//! raw = mean(top-3 cos(e, P)) - max( max cos(e, N), mean(top-3 cos(e, G)) )
+//! raw = mean(top-3 cos(e, P)) - NEG_WEIGHT * max( max cos(e, N), mean(top-3 cos(e, G)) )
 //! p   = sigmoid(CAL_A * raw + CAL_B)
 //! ```
 //!
-//! i.e. "how much closer is this window to the category's examples than to anything known to
-//! be fine". `CAL_A`/`CAL_B` are a fixed logistic calibration fitted on held-out prompts
+//! i.e. "how close is this window to the category's examples, discounted by how close it is to
+//! things known to be fine". The form and `NEG_WEIGHT` = 0.5 were chosen by threshold-free AUC
+//! over the held-out set and the controllability categories (top-3 mean of positives alone,
+//! full subtraction of the baseline, top-1/top-5 and top-3 negatives were all worse). `CAL_A`/`CAL_B` are a fixed logistic calibration fitted on held-out prompts
 //! (`tests/exemplars/heldout.jsonl`, never used as exemplars) by
 //! `cargo run --release --example calibrate_exemplars`. A category's score is the maximum of
 //! `p` over the text's windows, like a head's.
@@ -33,10 +35,12 @@ pub type Embedding = Arc<[f32]>;
 
 /// How many nearest positives (and background prompts) are averaged.
 pub const TOP_K: usize = 3;
+/// Weight of the negative (counterexample / background) similarity.
+pub const NEG_WEIGHT: f32 = 0.5;
 /// Logistic calibration slope, fitted by `examples/calibrate_exemplars.rs`.
-pub const CAL_A: f32 = 12.0;
+pub const CAL_A: f32 = 31.587;
 /// Logistic calibration intercept, fitted by `examples/calibrate_exemplars.rs`.
-pub const CAL_B: f32 = -1.5;
+pub const CAL_B: f32 = -7.473;
 
 /// The texts of an exemplar-defined category and, once the guard has embedded them, their
 /// embeddings. Equality compares the texts only.
@@ -92,7 +96,7 @@ pub fn raw_score(e: &[f32], set: &ExemplarSet, background: &[Embedding]) -> f32 
     let pos = top_k_mean(e, &set.pos_emb, TOP_K).unwrap_or(0.0);
     let neg = max_cos(e, &set.neg_emb).into_iter().chain(top_k_mean(e, background, TOP_K)).fold(f32::MIN, f32::max);
     let neg = if neg == f32::MIN { 0.0 } else { neg };
-    pos - neg
+    pos - NEG_WEIGHT * neg
 }
 
 /// Calibrated probability from a raw score.
@@ -120,7 +124,7 @@ pub fn allow_factor(e: &[f32], allow: &[Embedding], background: &[Embedding], pa
         0.0
     } else {
         let bg = top_k_mean(e, background, TOP_K).unwrap_or(0.0);
-        calibrate(max_cos(e, allow).unwrap_or(0.0) - bg)
+        calibrate(max_cos(e, allow).unwrap_or(0.0) - NEG_WEIGHT * bg)
     };
     (1.0 - strength * m).clamp(0.0, 1.0)
 }
