@@ -8,7 +8,7 @@ source scripts/toolchain.sh
 ensure_wasm_toolchain
 
 cargo build --lib --release --target wasm32-unknown-unknown --no-default-features
-WASM=target/wasm32-unknown-unknown/release/parapet.wasm
+WASM="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/parapet.wasm"
 rm -rf pkg/wasm
 wasm-bindgen --target web --out-dir pkg/wasm/web "$WASM"
 wasm-bindgen --target nodejs --out-dir pkg/wasm/node "$WASM"

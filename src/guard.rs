@@ -29,6 +29,9 @@ use web_time::Instant;
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
 /// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
 const BATCH: usize = 8;
+/// Exemplars per model call when embedding a constitution: they are short (one prompt each),
+/// so bigger batches cost little memory and save per-call overhead.
+const EXEMPLAR_BATCH: usize = 16;
 /// Exemplar embeddings kept in a guard's cache; beyond this it is emptied before adding more,
 /// so a long-lived page that sets many constitutions does not grow without bound.
 const CACHE_LIMIT: usize = 20_000;
@@ -147,7 +150,7 @@ impl Guard {
         // Similar lengths share a batch: less padding.
         todo.sort_by_key(|(_, w)| w.ids.len());
         let mut fresh: Vec<(usize, Embedding)> = Vec::with_capacity(todo.len());
-        for batch in todo.chunks(BATCH) {
+        for batch in todo.chunks(EXEMPLAR_BATCH) {
             let windows: Vec<Window> = batch.iter().map(|(_, w)| w.clone()).collect();
             let res = self.model.run(&windows, self.encoder.pad)?;
             for ((i, _), e) in batch.iter().zip(res.embeddings) {

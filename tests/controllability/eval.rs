@@ -15,17 +15,25 @@ use std::path::{Path, PathBuf};
 
 /// One labelled prompt.
 pub struct Item {
+    /// The prompt checked.
     pub prompt: String,
+    /// Whether the policy should block it.
     pub block: bool,
+    /// The policy category that should fire, when labelled.
     pub category: Option<String>,
 }
 
 /// Results of one policy.
 pub struct PolicyResult {
+    /// Policy name (file stem).
     pub name: String,
+    /// Prompts.
     pub n: usize,
+    /// Prompts labelled block.
     pub n_block: usize,
+    /// Agreement with the labels under the policy's constitution.
     pub agree_policy: f64,
+    /// Agreement with the labels under the default constitution.
     pub agree_default: f64,
     /// (category id, precision, recall, F1, positives).
     pub custom_f1: Vec<(String, f64, f64, f64, usize)>,
