@@ -8,6 +8,9 @@ use parapet::exemplar::{cos, Embedding};
 #[path = "../tests/controllability/eval.rs"]
 mod eval;
 
+/// (category, positives, negatives, labelled prompts).
+type Task = (String, Vec<String>, Vec<String>, Vec<(String, bool)>);
+
 fn topk(e: &[f32], s: &[Embedding], k: usize) -> f32 {
     if s.is_empty() { return f32::NAN; }
     let mut v: Vec<f32> = s.iter().map(|x| cos(e, x)).collect();
@@ -25,7 +28,7 @@ fn main() {
     let g = parapet::Guard::from_bundle_bytes(&std::fs::read(format!("{root}/models/parapet-guard.parapet")).unwrap()).unwrap();
     let bg: Vec<Embedding> = g.background().to_vec();
     // tasks: (pos exemplars, neg exemplars, items (text, label))
-    let mut tasks: Vec<(String, Vec<String>, Vec<String>, Vec<(String, bool)>)> = vec![];
+    let mut tasks: Vec<Task> = vec![];
     let held: Vec<(String, String)> = std::fs::read_to_string(format!("{root}/tests/exemplars/heldout.jsonl")).unwrap().lines().map(|l| { let v: serde_json::Value = serde_json::from_str(l).unwrap(); (v["category"].as_str().unwrap().into(), v["text"].as_str().unwrap().into()) }).collect();
     for (id, d) in &parapet::exemplar::defaults().categories {
         let mut p = vec![parapet::taxonomy::lookup(id).unwrap().description.to_string()];

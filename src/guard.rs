@@ -36,6 +36,10 @@ const EXEMPLAR_BATCH: usize = 16;
 /// so a long-lived page that sets many constitutions does not grow without bound.
 const CACHE_LIMIT: usize = 20_000;
 
+/// Per-window outputs of a model run: calibrated head probabilities `[window][head]` and
+/// pooled, L2-normalised embeddings `[window][dim]`.
+pub type WindowOutputs = (Vec<Vec<f32>>, Vec<Vec<f32>>);
+
 /// What a loaded bundle is.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -291,7 +295,7 @@ impl Guard {
     }
 
     /// Calibrated per-head probabilities and the pooled, L2-normalised embedding of each window.
-    pub fn run_windows(&self, windows: &[Window]) -> Result<(Vec<Vec<f32>>, Vec<Vec<f32>>)> {
+    pub fn run_windows(&self, windows: &[Window]) -> Result<WindowOutputs> {
         let heads = &self.manifest.heads;
         let mut probs = Vec::with_capacity(windows.len());
         let mut embs = Vec::with_capacity(windows.len());
