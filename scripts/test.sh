@@ -17,13 +17,19 @@ step "wasm package (scripts/build-wasm.sh)"
 scripts/build-wasm.sh
 
 export WASM_BINDGEN_TEST_TIMEOUT=900
+step "wasm boundary tests: build once (wasm-bindgen-test)"
+WASM_TEST=$(cargo test --release --target wasm32-unknown-unknown --no-default-features --test wasm \
+  --no-run --message-format=json \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n")){try{const m=JSON.parse(l);if(m.reason==="compiler-artifact"&&m.executable&&m.target.name==="wasm")console.log(m.executable)}catch{}}})')
+test -n "$WASM_TEST"
+
 step "wasm boundary in Node (wasm-bindgen-test)"
-cargo test --release --target wasm32-unknown-unknown --no-default-features --test wasm
+wasm-bindgen-test-runner "$WASM_TEST"
 
 step "wasm boundary in headless Chromium (wasm-bindgen-test)"
 WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
-  cargo test --release --target wasm32-unknown-unknown --no-default-features --test wasm
+  wasm-bindgen-test-runner "$WASM_TEST"
 
 step "Node tests of the built package"
 node --test tests/node/

@@ -78,6 +78,51 @@ fn constitution_json(v: &JsValue) -> Result<Option<String>, JsValue> {
     }
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** What to do when a category triggers. */
+export type Action = "allow" | "warn" | "block";
+/** Which checks a category applies to. */
+export type AppliesTo = "prompt" | "response" | "both";
+/** A range of the checked text: code points (start/end) and JS string indices (startUtf16/endUtf16). */
+export interface TextSpan {
+  start: number; end: number; startUtf16: number; endUtf16: number; score: number;
+  /** Categories triggered in this range (top-level spans only). */
+  categories?: string[];
+}
+/** The result for one category; score is null when the model has no head for it. */
+export interface CategoryResult {
+  id: string; score: number | null; threshold: number; action: Action; triggered: boolean; spans: TextSpan[];
+}
+export interface Timings { tokenizeMs: number; inferenceMs: number; totalMs: number }
+/** The outcome of one check. */
+export interface Verdict {
+  kind: "prompt" | "response"; action: Action; flagged: boolean; score: number;
+  categories: CategoryResult[]; spans: TextSpan[]; tokens: number; windows: number; timings: Timings;
+}
+/** Per-category overrides. */
+export interface CategoryOverride { enabled?: boolean; threshold?: number; action?: Action; applies_to?: AppliesTo }
+/** The user's policy. */
+export interface Constitution {
+  preset?: "strict" | "balanced" | "permissive";
+  categories?: Record<string, CategoryOverride>;
+  [key: string]: unknown;
+}
+/** The resolved policy of one category. */
+export interface CategoryPolicy {
+  id: string; description: string; enabled: boolean; threshold: number; action: Action;
+  appliesTo: AppliesTo; scored: boolean;
+}
+export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number }
+export interface TaxonomyItem { id: string; code: string; description: string }
+/** Every error thrown by parapet is an Error with one of these names, a stable code, and (for constitution errors) the JSON path. */
+export interface ParapetError extends Error {
+  name: "BundleError" | "ConstitutionError" | "InputError" | "InferenceError";
+  code: string;
+  path?: string;
+}
+"#;
+
 /// An on-device safety guard.
 #[wasm_bindgen(js_name = Guard)]
 pub struct WasmGuard {
@@ -89,7 +134,11 @@ impl WasmGuard {
     /// Loads a guard from the bytes of a `.parapet` bundle, with an optional constitution
     /// (object or JSON string; default: the balanced preset).
     #[wasm_bindgen(constructor)]
-    pub fn new(bundle: JsValue, constitution: JsValue) -> Result<WasmGuard, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bundle: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Constitution | string | null")]
+        constitution: JsValue,
+    ) -> Result<WasmGuard, JsValue> {
         console_error_panic_hook::set_once();
         let bytes = bytes_arg(&bundle)?;
         let mut inner = Guard::from_bundle_bytes(&bytes).map_err(to_js)?;
@@ -101,22 +150,26 @@ impl WasmGuard {
     }
 
     /// Checks a user prompt; returns a verdict object.
-    #[wasm_bindgen(js_name = checkPrompt)]
-    pub fn check_prompt(&self, text: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = checkPrompt, unchecked_return_type = "Verdict")]
+    pub fn check_prompt(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
         let text = text_arg(&text, "text")?;
         to_plain(&self.inner.check_prompt(&text).map_err(to_js)?)
     }
 
     /// Checks a model response in the context of its prompt; returns a verdict object.
-    #[wasm_bindgen(js_name = checkResponse)]
-    pub fn check_response(&self, prompt: JsValue, response: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = checkResponse, unchecked_return_type = "Verdict")]
+    pub fn check_response(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] prompt: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] response: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let prompt = text_arg(&prompt, "prompt")?;
         let response = text_arg(&response, "response")?;
         to_plain(&self.inner.check_response(&prompt, &response).map_err(to_js)?)
     }
 
     /// The constitution as written (preset and overrides).
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "Constitution")]
     pub fn constitution(&self) -> Result<JsValue, JsValue> {
         to_plain(self.inner.constitution().spec())
     }
@@ -124,7 +177,11 @@ impl WasmGuard {
     /// Validates and applies a constitution (object or JSON string). On error the previous
     /// constitution stays in force.
     #[wasm_bindgen(js_name = setConstitution)]
-    pub fn set_constitution(&mut self, constitution: JsValue) -> Result<(), JsValue> {
+    pub fn set_constitution(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Constitution | string | null | undefined")]
+        constitution: JsValue,
+    ) -> Result<(), JsValue> {
         let c = match constitution_json(&constitution)? {
             Some(json) => self.inner.parse_constitution(&json).map_err(to_js)?,
             None => Constitution::default_for(&self.inner.manifest().heads),
@@ -134,12 +191,13 @@ impl WasmGuard {
 
     /// Resolved policy of every category (id, description, enabled, threshold, action,
     /// appliesTo, scored).
+    #[wasm_bindgen(unchecked_return_type = "CategoryPolicy[]")]
     pub fn categories(&self) -> Result<JsValue, JsValue> {
         to_plain(&self.inner.constitution().categories())
     }
 
     /// Name, version, licence, sha256 and heads of the loaded bundle.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "BundleInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
         to_plain(&self.inner.info())
     }
@@ -153,7 +211,7 @@ struct TaxonomyItem {
 }
 
 /// The default taxonomy: every category id a constitution may name.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "TaxonomyItem[]")]
 pub fn taxonomy() -> Result<JsValue, JsValue> {
     let items: Vec<TaxonomyItem> = TAXONOMY
         .iter()
