@@ -20,6 +20,7 @@ use crate::patterns::{self, NormalizedText};
 use crate::text::{TextEncoder, Tokens, Window};
 use crate::verdict::{convert_offsets, CategoryResult, TextSpan, Timings, Verdict};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use web_time::Instant;
@@ -275,7 +276,7 @@ impl Guard {
         let tokens = self.encoder.tokenize(text)?;
         let windows =
             if tokens.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&tokens) };
-        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, t0, ms(t0))
+        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, None, t0, ms(t0))
     }
 
     /// Checks a model response in the context of the prompt that produced it.
@@ -286,7 +287,11 @@ impl Guard {
         let r = self.encoder.tokenize(response)?;
         let windows =
             if r.ids.is_empty() { vec![] } else { self.encoder.response_windows(&p, &r) };
-        self.finish(CheckKind::Response, response, r.ids.len(), &windows, t0, ms(t0))
+        // Exemplars are prompts; a response is compared with them on its own (a pair window's
+        // embedding would carry the prompt, so a refusal of a gambling prompt would look like
+        // gambling).
+        let alone = if r.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&r) };
+        self.finish(CheckKind::Response, response, r.ids.len(), &windows, Some(alone), t0, ms(t0))
     }
 
     /// Calibrated per-head probabilities of each window.
@@ -326,6 +331,7 @@ impl Guard {
         text: &str,
         tokens: usize,
         windows: &[Window],
+        alone: Option<Vec<Window>>,
         t0: Instant,
         tokenize_ms: f64,
     ) -> Result<Verdict> {
@@ -333,7 +339,6 @@ impl Guard {
         // Empty or whitespace-only text has nothing to judge: it is safe by definition and
         // scored 0 without running the model.
         let (probs, embs) = self.run_windows(windows)?;
-        let inference_ms = ms(t1);
         let judged = !windows.is_empty();
         let live: Vec<_> = self
             .constitution
@@ -341,6 +346,16 @@ impl Guard {
             .iter()
             .filter(|p| p.enabled && p.applies_to.covers(kind))
             .collect();
+        // Windows (and embeddings) exemplar categories are scored on: the text's own windows
+        // for responses (run only when some live category needs them), else the same run.
+        let (ex_windows, ex_embs): (Cow<[Window]>, Cow<[Vec<f32>]>) = match alone {
+            Some(w) if live.iter().any(|p| p.head.is_none() && p.exemplars.is_some()) => {
+                let e = self.run_windows(&w)?.1;
+                (Cow::Owned(w), Cow::Owned(e))
+            }
+            _ => (Cow::Borrowed(windows), Cow::Borrowed(&embs)),
+        };
+        let inference_ms = ms(t1);
         // The normalised view, only when a live rule has patterns to match.
         let needs_norm = judged
             && live.iter().any(|p| !p.patterns.is_empty() || p.allow.iter().any(|a| !a.matchers.is_empty()));
@@ -370,10 +385,14 @@ impl Guard {
                     raw_spans.extend(hits.into_iter().map(|(a, b)| (a, b, 1.0, cat)));
                 }
             } else {
+                let (pw, pe): (&[Window], &[Vec<f32>]) = match pol.head {
+                    Some(_) => (windows, &embs),
+                    None => (&ex_windows, &ex_embs),
+                };
                 let per_window: Option<Vec<f32>> = match (pol.head, &pol.exemplars) {
                     (Some(h), _) => Some(probs.iter().map(|p| p[h]).collect()),
                     (None, Some(set)) => {
-                        Some(embs.iter().map(|e| exemplar::score(e, set, &self.background)).collect())
+                        Some(pe.iter().map(|e| exemplar::score(e, set, &self.background)).collect())
                     }
                     (None, None) => None,
                 };
@@ -383,10 +402,10 @@ impl Guard {
                             Some(n) => rule.matchers.iter().flat_map(|m| n.find(m)).collect(),
                             None => vec![],
                         };
-                        for (i, w) in windows.iter().enumerate() {
+                        for (i, w) in pw.iter().enumerate() {
                             let hit = hits.iter().any(|&(a, b)| a < w.span.1 && w.span.0 < b);
                             ws[i] *= exemplar::allow_factor(
-                                &embs[i],
+                                &pe[i],
                                 &rule.examples.pos_emb,
                                 &self.background,
                                 hit,
@@ -399,7 +418,7 @@ impl Guard {
                     // No window, nothing judged: even a threshold of 0 cannot trigger on empty text.
                     triggered = judged && s >= pol.threshold;
                     if triggered {
-                        for (w, &p) in windows.iter().zip(&ws) {
+                        for (w, &p) in pw.iter().zip(&ws) {
                             if p >= pol.threshold {
                                 raw_spans.push((w.span.0, w.span.1, p, cat));
                             }

@@ -108,6 +108,13 @@ fn custom_categories_appear_in_verdicts() {
     assert!(hi > lo, "gambling {hi} vs cactus {lo}");
     // Empty text is never judged.
     assert!(!g.check_prompt("   ").unwrap().flagged);
+    // A response is compared with the exemplars on its own: refusing a gambling prompt is not
+    // gambling, answering it is.
+    let q = "What's a good roulette betting system to win money at the casino?";
+    let refusal = g.check_response(q, "I'd rather not help with that. Is there anything else I can do?").unwrap();
+    let answer = g.check_response("hi", q).unwrap();
+    let (r, a) = (refusal.category("gambling").unwrap().score.unwrap(), answer.category("gambling").unwrap().score.unwrap());
+    assert!(r < a, "refusal {r} vs gambling text {a}");
 }
 
 #[test]
