@@ -276,7 +276,7 @@ impl Guard {
         let tokens = self.encoder.tokenize(text)?;
         let windows =
             if tokens.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&tokens) };
-        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, None, t0, ms(t0))
+        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, None, t0)
     }
 
     /// Checks a model response in the context of the prompt that produced it.
@@ -291,7 +291,7 @@ impl Guard {
         // embedding would carry the prompt, so a refusal of a gambling prompt would look like
         // gambling).
         let alone = if r.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&r) };
-        self.finish(CheckKind::Response, response, r.ids.len(), &windows, Some(alone), t0, ms(t0))
+        self.finish(CheckKind::Response, response, r.ids.len(), &windows, Some(alone), t0)
     }
 
     /// Calibrated per-head probabilities of each window.
@@ -333,8 +333,8 @@ impl Guard {
         windows: &[Window],
         alone: Option<Vec<Window>>,
         t0: Instant,
-        tokenize_ms: f64,
     ) -> Result<Verdict> {
+        let tokenize_ms = ms(t0);
         let t1 = Instant::now();
         // Empty or whitespace-only text has nothing to judge: it is safe by definition and
         // scored 0 without running the model.
