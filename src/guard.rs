@@ -126,8 +126,14 @@ impl Guard {
             cache: Arc::default(),
             background: Arc::default(),
         };
-        guard.background = Arc::new(guard.embed_texts(&exemplar::defaults().background)?);
+        // One pass over the background and the default exemplars: full batches.
+        let mut texts = exemplar::defaults().background.clone();
         let mut c = guard.constitution.clone();
+        for set in c.exemplar_sets_mut() {
+            texts.extend(set.positives.iter().chain(&set.negatives).cloned());
+        }
+        guard.embed_texts(&texts)?;
+        guard.background = Arc::new(guard.embed_texts(&exemplar::defaults().background)?);
         guard.embed_constitution(&mut c)?;
         guard.constitution = c;
         Ok(guard)
@@ -186,6 +192,14 @@ impl Guard {
 
     /// Fills in the embeddings of every exemplar set of a constitution.
     pub fn embed_constitution(&self, c: &mut Constitution) -> Result<()> {
+        // All new texts in one pass (full batches), then every set from the cache.
+        let mut texts = Vec::new();
+        for set in c.exemplar_sets_mut().filter(|s| !s.is_embedded()) {
+            texts.extend(set.positives.iter().chain(&set.negatives).cloned());
+        }
+        if texts.len() > 1 {
+            self.embed_texts(&texts)?;
+        }
         for set in c.exemplar_sets_mut() {
             self.embed_exemplars(set)?;
         }
