@@ -16,7 +16,7 @@ use crate::constitution::{Action, CheckKind, Constitution, Source};
 use crate::error::{Error, Result};
 use crate::exemplar::{self, Embedding, ExemplarSet};
 use crate::model::TextModel;
-use crate::patterns::{self, NormalizedText};
+use crate::patterns;
 use crate::text::{TextEncoder, Tokens, Window};
 use crate::verdict::{convert_offsets, CategoryResult, TextSpan, Timings, Verdict};
 use serde::Serialize;
@@ -370,10 +370,18 @@ impl Guard {
             _ => (Cow::Borrowed(windows), Cow::Borrowed(&embs)),
         };
         let inference_ms = ms(t1);
-        // The normalised view, only when a live rule has patterns to match.
-        let needs_norm = judged
-            && live.iter().any(|p| !p.patterns.is_empty() || p.allow.iter().any(|a| !a.matchers.is_empty()));
-        let norm = needs_norm.then(|| NormalizedText::new(text));
+        // Every live matcher runs over the normalised text in one pass; matches by matcher.
+        let mut matchers: Vec<&patterns::Matcher> = Vec::new();
+        if judged {
+            for p in &live {
+                matchers.extend(p.patterns.iter().filter(|(_, a)| a.covers(kind)).map(|(m, _)| m));
+                matchers.extend(p.allow.iter().flat_map(|a| &a.matchers));
+            }
+        }
+        let found = patterns::find_all(text, &matchers);
+        let hits_of = |m: &patterns::Matcher| -> &[(usize, usize)] {
+            matchers.iter().position(|x| std::ptr::eq(*x, m)).map_or(&[], |i| found[i].as_slice())
+        };
 
         // Byte spans of triggering windows (or matches) per category, converted to code
         // points/UTF-16 once.
@@ -385,12 +393,8 @@ impl Guard {
             let mut triggered = false;
             if pol.source == Some(Source::Pattern) {
                 let mut hits = Vec::new();
-                if let Some(n) = &norm {
-                    for (m, applies) in &pol.patterns {
-                        if applies.covers(kind) {
-                            hits.extend(n.find(m));
-                        }
-                    }
+                for (m, _) in &pol.patterns {
+                    hits.extend_from_slice(hits_of(m));
                 }
                 let s = if hits.is_empty() { 0.0 } else { 1.0 };
                 score = Some(s);
@@ -412,10 +416,8 @@ impl Guard {
                 };
                 if let Some(mut ws) = per_window {
                     for rule in &pol.allow {
-                        let hits: Vec<(usize, usize)> = match &norm {
-                            Some(n) => rule.matchers.iter().flat_map(|m| n.find(m)).collect(),
-                            None => vec![],
-                        };
+                        let hits: Vec<(usize, usize)> =
+                            rule.matchers.iter().flat_map(|m| hits_of(m).iter().copied()).collect();
                         for (i, w) in pw.iter().enumerate() {
                             let hit = hits.iter().any(|&(a, b)| a < w.span.1 && w.span.0 < b);
                             ws[i] *= exemplar::allow_factor(

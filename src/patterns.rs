@@ -111,83 +111,53 @@ impl Matcher {
     }
 }
 
-/// The normalised view of a text with a map back to the original.
-pub struct NormalizedText<'a> {
-    original: &'a str,
-    /// (byte offset of the piece in the original, its normalised form; `None` for ASCII pieces,
-    /// which normalise to their lower-case without moving offsets).
-    pieces: Vec<(usize, Piece)>,
-}
-
-enum Piece {
-    Ascii(String),
-    Mapped(NormalizedString),
-}
-
-impl<'a> NormalizedText<'a> {
-    /// Normalises `text` (NFKC + lower-case).
-    pub fn new(text: &'a str) -> Self {
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let mut end = (start + CHUNK).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            if end < text.len() {
-                // Extend to the next whitespace so words are not cut.
-                if let Some(ws) = text[end..].find(char::is_whitespace) {
-                    end += ws;
-                } else {
-                    end = text.len();
-                }
-                if end == start {
-                    end = text.len();
-                }
-            }
-            let s = &text[start..end];
-            let piece = if s.is_ascii() {
-                Piece::Ascii(s.to_ascii_lowercase())
-            } else {
-                let mut n = NormalizedString::from(s);
-                n.nfkc().lowercase();
-                Piece::Mapped(n)
-            };
-            pieces.push((start, piece));
-            start = end;
-        }
-        NormalizedText { original: text, pieces }
+/// Byte ranges of `text` where each matcher matches its normalised view (non-empty matches
+/// only), one list per matcher. The text is normalised in pieces of about 64 KiB cut at
+/// whitespace, each normalised once for all matchers and dropped before the next, so the
+/// offset map of a huge non-ASCII text is never held whole. A match cannot cross a cut.
+pub fn find_all(text: &str, matchers: &[&Matcher]) -> Vec<Vec<(usize, usize)>> {
+    let mut out = vec![Vec::new(); matchers.len()];
+    if matchers.is_empty() {
+        return out;
     }
-
-    /// Byte ranges of the original text where `m` matches (non-empty matches only).
-    pub fn find(&self, m: &Matcher) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        for (off, piece) in &self.pieces {
-            match piece {
-                Piece::Ascii(s) => {
-                    for x in m.re.find_iter(s) {
-                        if x.start() < x.end() {
-                            out.push((off + x.start(), off + x.end()));
-                        }
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + CHUNK).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end < text.len() {
+            // Extend to the next whitespace so words are not cut.
+            end = text[end..].find(char::is_whitespace).map_or(text.len(), |ws| end + ws);
+        }
+        let piece = &text[start..end];
+        if piece.is_ascii() {
+            let lower = piece.to_ascii_lowercase();
+            for (m, hits) in matchers.iter().zip(out.iter_mut()) {
+                hits.extend(
+                    m.re.find_iter(&lower).filter(|x| x.start() < x.end()).map(|x| (start + x.start(), start + x.end())),
+                );
+            }
+        } else {
+            let mut n = NormalizedString::from(piece);
+            n.nfkc().lowercase();
+            for (m, hits) in matchers.iter().zip(out.iter_mut()) {
+                for x in m.re.find_iter(n.get()) {
+                    if x.start() >= x.end() {
+                        continue;
                     }
-                }
-                Piece::Mapped(n) => {
-                    for x in m.re.find_iter(n.get()) {
-                        if x.start() >= x.end() {
-                            continue;
-                        }
-                        if let Some(r) = n.convert_offsets(Range::Normalized(x.start()..x.end())) {
-                            let (a, b) = (off + r.start, off + r.end);
-                            if a < b && b <= self.original.len() {
-                                out.push((a, b));
-                            }
+                    if let Some(r) = n.convert_offsets(Range::Normalized(x.start()..x.end())) {
+                        let (a, b) = (start + r.start, start + r.end);
+                        if a < b && b <= end {
+                            hits.push((a, b));
                         }
                     }
                 }
             }
         }
-        out
+        start = end;
     }
+    out
 }
 
 /// Replaces the byte ranges of `text` by their masks; overlapping ranges merge (the first
@@ -224,13 +194,23 @@ mod tests {
     fn keywords_are_word_bounded_and_normalised() {
         let m = Matcher::keywords(&["Nightjar".into(), "c++".into(), "top  secret".into()], "k").unwrap();
         let t = "Project NIGHTJAR, not nightjars; I like C++ and TOP\tSECRET stuff.";
-        let n = NormalizedText::new(t);
-        let got: Vec<&str> = n.find(&m).iter().map(|&(a, b)| &t[a..b]).collect();
+        let got: Vec<&str> = find_all(t, &[&m])[0].iter().map(|&(a, b)| &t[a..b]).collect();
         assert_eq!(got, vec!["NIGHTJAR", "C++", "TOP\tSECRET"]);
         // Full-width letters normalise (NFKC) and map back to the original bytes.
         let t = "ｐｒｏｊｅｃｔ Ｎｉｇｈｔｊａｒ!";
-        let got: Vec<&str> = NormalizedText::new(t).find(&m).iter().map(|&(a, b)| &t[a..b]).collect();
+        let got: Vec<&str> = find_all(t, &[&m])[0].iter().map(|&(a, b)| &t[a..b]).collect();
         assert_eq!(got, vec!["Ｎｉｇｈｔｊａｒ"]);
+    }
+
+    #[test]
+    fn matches_across_pieces_map_back() {
+        // Several 64 KiB pieces, non-ASCII, a match in each.
+        let unit = "ß€ Nightjar ";
+        let t = unit.repeat(3 * CHUNK / unit.len() + 10);
+        let m = Matcher::keywords(&["nightjar".into()], "k").unwrap();
+        let hits = &find_all(&t, &[&m])[0];
+        assert_eq!(hits.len(), t.matches("Nightjar").count());
+        assert!(hits.iter().all(|&(a, b)| &t[a..b] == "Nightjar"));
     }
 
     #[test]
