@@ -41,15 +41,30 @@ fn main() {
             data.push((exemplar::raw_score(e, &set, bg), cat == id, id.clone()));
         }
     }
-    // Logistic regression p = sigmoid(a x + b), Newton's method with a small ridge on a.
-    let (mut a, mut b) = (10.0f64, 0.0f64);
+    // Logistic regression p = sigmoid(a x + b), fitted on standardised x (fine-tuned embeddings
+    // can crowd raw scores into a narrow range) by Newton's method with step halving on the
+    // (lightly ridge-penalised) log loss, then mapped back to raw x.
+    let n = data.len() as f64;
+    let mean = data.iter().map(|d| d.0 as f64).sum::<f64>() / n;
+    let sd = (data.iter().map(|d| (d.0 as f64 - mean).powi(2)).sum::<f64>() / n).sqrt().max(1e-12);
+    let z: Vec<(f64, f64)> = data.iter().map(|d| ((d.0 as f64 - mean) / sd, if d.1 { 1.0 } else { 0.0 })).collect();
     let lambda = 1e-3;
-    for _ in 0..100 {
+    let loss = |a: f64, b: f64| -> f64 {
+        z.iter()
+            .map(|&(x, y)| {
+                let t = a * x + b;
+                // log(1 + e^t) - y t, stably
+                (if t > 0.0 { t + (-t).exp().ln_1p() } else { t.exp().ln_1p() }) - y * t
+            })
+            .sum::<f64>()
+            + 0.5 * lambda * a * a
+    };
+    let (mut a, mut b) = (1.0f64, 0.0f64);
+    for _ in 0..200 {
         let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (lambda * a, 0.0, lambda, 0.0, 1e-9);
-        for (x, y, _) in &data {
-            let x = *x as f64;
+        for &(x, y) in &z {
             let p = 1.0 / (1.0 + (-(a * x + b)).exp());
-            let r = p - if *y { 1.0 } else { 0.0 };
+            let r = p - y;
             ga += r * x;
             gb += r;
             let w = p * (1.0 - p);
@@ -58,14 +73,21 @@ fn main() {
             hbb += w;
         }
         let det = haa * hbb - hab * hab;
-        let da = (hbb * ga - hab * gb) / det;
-        let db = (haa * gb - hab * ga) / det;
-        a -= da;
-        b -= db;
-        if da.abs() + db.abs() < 1e-9 {
+        let (da, db) = ((hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det);
+        let before = loss(a, b);
+        let mut step = 1.0;
+        while step > 1e-6 && loss(a - step * da, b - step * db) > before {
+            step *= 0.5;
+        }
+        a -= step * da;
+        b -= step * db;
+        if (step * da).abs() + (step * db).abs() < 1e-10 {
             break;
         }
     }
+    // Back to raw scores: a z + b = (a / sd) x + (b - a mean / sd).
+    let (a, b) = (a / sd, b - a * mean / sd);
+    println!("raw scores: mean {mean:.4}, sd {sd:.4}");
     let report = |name: &str, f: &dyn Fn(f32) -> f32| {
         let mut per: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
         let mut ll = 0.0f64;

@@ -3,7 +3,10 @@
 //! (`tests/exemplars/heldout.jsonl`, default categories) and the controllability custom
 //! categories. This is how the form in `src/exemplar.rs` was chosen (variant "D l=.5 negmax").
 //!
-//! `cargo run --release --example exemplar_variants`
+//! With `CENTER=1` embeddings are first centred on the background mean (tried for the trained
+//! model: better per-category AUC, worse pooled AUC, so not adopted).
+//!
+//! `cargo run --release --example exemplar_variants [-- MODEL.parapet]`
 use parapet::exemplar::{cos, Embedding};
 #[path = "../tests/controllability/eval.rs"]
 mod eval;
@@ -25,8 +28,21 @@ fn auc(s: &[(f32, bool)]) -> f64 {
 }
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let g = parapet::Guard::from_bundle_bytes(&std::fs::read(format!("{root}/models/parapet-guard.parapet")).unwrap()).unwrap();
-    let bg: Vec<Embedding> = g.background().to_vec();
+    let model = std::env::args().nth(1).unwrap_or_else(|| format!("{root}/{}", parapet::DEFAULT_BUNDLE_PATH));
+    let g = parapet::Guard::from_bundle_bytes(&std::fs::read(&model).unwrap()).unwrap();
+    let bg_raw: Vec<Embedding> = g.background().to_vec();
+    let center = std::env::var("CENTER").is_ok();
+    let dim = bg_raw[0].len();
+    let mut mu = vec![0.0f32; dim];
+    for e in &bg_raw { for (m, x) in mu.iter_mut().zip(e.iter()) { *m += x / bg_raw.len() as f32; } }
+    let c = |e: &[f32]| -> Vec<f32> {
+        if !center { return e.to_vec(); }
+        let v: Vec<f32> = e.iter().zip(&mu).map(|(x, m)| x - m).collect();
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+        v.iter().map(|x| x / n).collect()
+    };
+    let ce = |v: Vec<Embedding>| -> Vec<Embedding> { v.iter().map(|e| Embedding::from(c(e))).collect() };
+    let bg: Vec<Embedding> = ce(bg_raw.clone());
     // tasks: (pos exemplars, neg exemplars, items (text, label))
     let mut tasks: Vec<Task> = vec![];
     let held: Vec<(String, String)> = std::fs::read_to_string(format!("{root}/tests/exemplars/heldout.jsonl")).unwrap().lines().map(|l| { let v: serde_json::Value = serde_json::from_str(l).unwrap(); (v["category"].as_str().unwrap().into(), v["text"].as_str().unwrap().into()) }).collect();
@@ -50,10 +66,10 @@ fn main() {
     let mut tot = vec![0.0; variants.len()];
     let mut pooled: Vec<Vec<(f32, bool)>> = vec![vec![]; variants.len()];
     for (id, p, n, items) in &tasks {
-        let pe = g.embed_texts(p).unwrap();
-        let ne = g.embed_texts(n).unwrap();
+        let pe = ce(g.embed_texts(p).unwrap());
+        let ne = ce(g.embed_texts(n).unwrap());
         let mut row = format!("{id:<24}");
-        let embs: Vec<Vec<f32>> = items.iter().map(|(t, _)| g.embed_prompt(t).unwrap().swap_remove(0)).collect();
+        let embs: Vec<Vec<f32>> = items.iter().map(|(t, _)| c(&g.embed_prompt(t).unwrap().swap_remove(0))).collect();
         for (vi, _) in variants.iter().enumerate() {
             let s: Vec<(f32, bool)> = items.iter().zip(&embs).map(|((_, y), e)| {
                 let nm = if ne.is_empty() { f32::MIN } else { topk(e, &ne, 1) };

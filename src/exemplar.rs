@@ -38,9 +38,9 @@ pub const TOP_K: usize = 3;
 /// Weight of the negative (counterexample / background) similarity.
 pub const NEG_WEIGHT: f32 = 0.5;
 /// Logistic calibration slope, fitted by `examples/calibrate_exemplars.rs`.
-pub const CAL_A: f32 = 31.587;
+pub const CAL_A: f32 = 28.071;
 /// Logistic calibration intercept, fitted by `examples/calibrate_exemplars.rs`.
-pub const CAL_B: f32 = -7.473;
+pub const CAL_B: f32 = -12.897;
 
 /// The texts of an exemplar-defined category and, once the guard has embedded them, their
 /// embeddings. Equality compares the texts only.
