@@ -4,15 +4,26 @@
 //! tokenize, window, run the model in small batches, turn logits into calibrated probabilities
 //! (`sigmoid(logit / temperature)` per head), take the max over windows per category, and apply
 //! the constitution. The engine does no I/O: bytes in, verdicts out.
+//!
+//! Exemplar categories (`crate::exemplar`) are scored from the same model run: every window's
+//! pooled embedding is compared with the category's embedded exemplars. Exemplars are embedded
+//! when a constitution is parsed or set, each as one prompt window, through a cache keyed by
+//! text that clones of a guard share, so re-setting a constitution costs no model runs.
+//! Pattern categories (`crate::patterns`) are matched on the normalised text.
 
 use crate::bundle::{Bundle, Manifest};
-use crate::constitution::{Action, CheckKind, Constitution, Preset};
+use crate::constitution::{Action, CheckKind, Constitution, Preset, Source};
 use crate::image::{ImageBundle, ImageManifest, ImageModel, Pixels};
 use crate::error::{Error, Result};
+use crate::exemplar::{self, Embedding, ExemplarSet};
 use crate::model::TextModel;
+use crate::patterns;
 use crate::text::{TextEncoder, Tokens, Window};
 use crate::verdict::{convert_offsets, CategoryResult, TextSpan, Timings, Verdict};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use web_time::Instant;
 
 /// Largest text (prompt plus response, UTF-8 bytes) one check accepts. A check is linear in
@@ -20,6 +31,16 @@ use web_time::Instant;
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
 /// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
 const BATCH: usize = 8;
+/// Exemplars per model call when embedding a constitution: they are short (one prompt each),
+/// so bigger batches cost little memory and save per-call overhead.
+const EXEMPLAR_BATCH: usize = 16;
+/// Exemplar embeddings kept in a guard's cache; beyond this it is emptied before adding more,
+/// so a long-lived page that sets many constitutions does not grow without bound.
+const CACHE_LIMIT: usize = 20_000;
+
+/// Per-window outputs of a model run: calibrated head probabilities `[window][head]` and
+/// pooled, L2-normalised embeddings `[window][dim]`.
+pub type WindowOutputs = (Vec<Vec<f32>>, Vec<Vec<f32>>);
 
 /// What a loaded bundle is.
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +69,10 @@ pub struct Guard {
     model: TextModel,
     constitution: Constitution,
     image: Option<ImageGuard>,
+    /// Embeddings of exemplar texts, by text (shared by clones).
+    cache: Arc<Mutex<HashMap<String, Embedding>>>,
+    /// Embeddings of the shipped background set of benign prompts.
+    background: Arc<Vec<Embedding>>,
 }
 
 /// The optional image model of a guard.
@@ -120,7 +145,108 @@ impl Guard {
             ));
         }
         let constitution = Constitution::default_for(&m.heads);
-        Ok(Guard { sha256: bundle.sha256.clone(), manifest: m, encoder, model, constitution, image: None })
+        let mut guard = Guard {
+            sha256: bundle.sha256.clone(),
+            manifest: m,
+            encoder,
+            model,
+            constitution,
+            cache: Arc::default(),
+            background: Arc::default(),
+            image: None,
+        };
+        // One pass over the background and the default exemplars: full batches.
+        let mut texts = exemplar::defaults().background.clone();
+        let mut c = guard.constitution.clone();
+        for set in c.exemplar_sets_mut() {
+            texts.extend(set.positives.iter().chain(&set.negatives).cloned());
+        }
+        guard.embed_texts(&texts)?;
+        guard.background = Arc::new(guard.embed_texts(&exemplar::defaults().background)?);
+        guard.embed_constitution(&mut c)?;
+        guard.constitution = c;
+        Ok(guard)
+    }
+
+    /// Embeddings of texts, each run as one prompt window (its first, for a long text), through
+    /// the guard's cache.
+    pub fn embed_texts(&self, texts: &[String]) -> Result<Vec<Embedding>> {
+        let mut out: Vec<Option<Embedding>> = {
+            let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            texts.iter().map(|t| cache.get(t).cloned()).collect()
+        };
+        let mut todo: Vec<(usize, Window)> = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            if out[i].is_none() && !todo.iter().any(|(j, _)| texts[*j] == *t) {
+                let tokens = self.encoder.tokenize(t)?;
+                let w = self.encoder.prompt_windows(&tokens).into_iter().next().unwrap_or(Window {
+                    ids: vec![],
+                    type_ids: vec![],
+                    span: (0, 0),
+                });
+                todo.push((i, w));
+            }
+        }
+        // Similar lengths share a batch: less padding.
+        todo.sort_by_key(|(_, w)| w.ids.len());
+        let mut fresh: Vec<(usize, Embedding)> = Vec::with_capacity(todo.len());
+        for batch in todo.chunks(EXEMPLAR_BATCH) {
+            let windows: Vec<Window> = batch.iter().map(|(_, w)| w.clone()).collect();
+            let res = self.model.run(&windows, self.encoder.pad)?;
+            for ((i, _), e) in batch.iter().zip(res.embeddings) {
+                fresh.push((*i, Arc::from(e)));
+            }
+        }
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+            if cache.len() + fresh.len() > CACHE_LIMIT {
+                cache.clear();
+            }
+            for (i, e) in &fresh {
+                cache.insert(texts[*i].clone(), e.clone());
+            }
+        }
+        for (i, e) in fresh {
+            out[i] = Some(e);
+        }
+        // Duplicates of a text embedded in this call take its embedding.
+        for i in 0..texts.len() {
+            if out[i].is_none() {
+                let j = texts.iter().position(|t| *t == texts[i]).unwrap_or(i);
+                out[i] = out[j].clone();
+            }
+        }
+        Ok(out.into_iter().map(|e| e.unwrap_or_else(|| Arc::from(vec![]))).collect())
+    }
+
+    /// Fills in the embeddings of every exemplar set of a constitution.
+    pub fn embed_constitution(&self, c: &mut Constitution) -> Result<()> {
+        // All new texts in one pass (full batches), then every set from the cache.
+        let mut texts = Vec::new();
+        for set in c.exemplar_sets_mut().filter(|s| !s.is_embedded()) {
+            texts.extend(set.positives.iter().chain(&set.negatives).cloned());
+        }
+        if texts.len() > 1 {
+            self.embed_texts(&texts)?;
+        }
+        for set in c.exemplar_sets_mut() {
+            self.embed_exemplars(set)?;
+        }
+        Ok(())
+    }
+
+    /// Fills in the embeddings of one exemplar set (no-op when already embedded).
+    pub fn embed_exemplars(&self, set: &mut ExemplarSet) -> Result<()> {
+        if !set.is_embedded() {
+            set.pos_emb = self.embed_texts(&set.positives)?;
+            set.neg_emb = self.embed_texts(&set.negatives)?;
+        }
+        Ok(())
+    }
+
+    /// Embeddings of the background set of benign prompts.
+    pub fn background(&self) -> &[Embedding] {
+        &self.background
     }
 
     /// Loads (or replaces) the image model from the bytes of an `image-guard` bundle, e.g.
@@ -236,6 +362,7 @@ impl Guard {
                 score: Some(score),
                 threshold,
                 action: pol.action,
+                source: Some(Source::Image),
                 triggered: score >= threshold,
                 spans: vec![],
             });
@@ -251,6 +378,7 @@ impl Guard {
             score,
             categories,
             spans: vec![],
+            redacted: None,
             tokens: 0,
             windows: 1,
             timings: Timings { tokenize_ms: preprocess_ms, inference_ms, total_ms: ms(t0) },
@@ -280,9 +408,12 @@ impl Guard {
         &self.constitution
     }
 
-    /// Parses constitution JSON against this guard's model without applying it.
+    /// Parses constitution JSON against this guard's model, embedding its exemplars, without
+    /// applying it.
     pub fn parse_constitution(&self, json: &str) -> Result<Constitution> {
-        Constitution::from_json(json, &self.manifest.heads)
+        let mut c = Constitution::from_json(json, &self.manifest.heads)?;
+        self.embed_constitution(&mut c)?;
+        Ok(c)
     }
 
     /// Validates and applies constitution JSON; on error the old constitution stays.
@@ -291,9 +422,12 @@ impl Guard {
         Ok(())
     }
 
-    /// Applies an already-validated constitution.
-    pub fn set_constitution(&mut self, constitution: Constitution) {
+    /// Applies an already-validated constitution (embedding its exemplars if that was not
+    /// done yet); on error the old constitution stays.
+    pub fn set_constitution(&mut self, mut constitution: Constitution) -> Result<()> {
+        self.embed_constitution(&mut constitution)?;
         self.constitution = constitution;
+        Ok(())
     }
 
     /// Tokenizes text (no special tokens).
@@ -321,7 +455,7 @@ impl Guard {
         let tokens = self.encoder.tokenize(text)?;
         let windows =
             if tokens.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&tokens) };
-        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, t0, ms(t0))
+        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, None, t0)
     }
 
     /// Checks a model response in the context of the prompt that produced it.
@@ -332,20 +466,42 @@ impl Guard {
         let r = self.encoder.tokenize(response)?;
         let windows =
             if r.ids.is_empty() { vec![] } else { self.encoder.response_windows(&p, &r) };
-        self.finish(CheckKind::Response, response, r.ids.len(), &windows, t0, ms(t0))
+        // Exemplars are prompts; a response is compared with them on its own (a pair window's
+        // embedding would carry the prompt, so a refusal of a gambling prompt would look like
+        // gambling).
+        let alone = if r.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&r) };
+        self.finish(CheckKind::Response, response, r.ids.len(), &windows, Some(alone), t0)
     }
 
     /// Calibrated per-head probabilities of each window.
     pub fn score_windows(&self, windows: &[Window]) -> Result<Vec<Vec<f32>>> {
+        Ok(self.run_windows(windows)?.0)
+    }
+
+    /// Calibrated per-head probabilities and the pooled, L2-normalised embedding of each window.
+    pub fn run_windows(&self, windows: &[Window]) -> Result<WindowOutputs> {
         let heads = &self.manifest.heads;
         let mut probs = Vec::with_capacity(windows.len());
+        let mut embs = Vec::with_capacity(windows.len());
         for batch in windows.chunks(BATCH) {
             let out = self.model.run(batch, self.encoder.pad)?;
             for row in out.logits {
                 probs.push(row.iter().zip(heads).map(|(&l, h)| sigmoid(l / h.temperature)).collect());
             }
+            embs.extend(out.embeddings);
         }
-        Ok(probs)
+        Ok((probs, embs))
+    }
+
+    /// Embeddings of the windows of a prompt (one per window), for tools that study exemplar
+    /// scoring (`examples/calibrate_exemplars.rs`).
+    pub fn embed_prompt(&self, text: &str) -> Result<Vec<Vec<f32>>> {
+        Self::check_size(text.len())?;
+        let tokens = self.encoder.tokenize(text)?;
+        if tokens.ids.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(self.run_windows(&self.encoder.prompt_windows(&tokens))?.1)
     }
 
     fn finish(
@@ -354,30 +510,100 @@ impl Guard {
         text: &str,
         tokens: usize,
         windows: &[Window],
+        alone: Option<Vec<Window>>,
         t0: Instant,
-        tokenize_ms: f64,
     ) -> Result<Verdict> {
+        let tokenize_ms = ms(t0);
         let t1 = Instant::now();
         // Empty or whitespace-only text has nothing to judge: it is safe by definition and
         // scored 0 without running the model.
-        let probs = self.score_windows(windows)?;
+        let (probs, embs) = self.run_windows(windows)?;
+        let judged = !windows.is_empty();
+        let live: Vec<_> = self
+            .constitution
+            .categories()
+            .iter()
+            .filter(|p| p.enabled && p.applies_to.covers(kind))
+            .collect();
+        // Windows (and embeddings) exemplar categories are scored on: the text's own windows
+        // for responses (run only when some live category needs them), else the same run.
+        let (ex_windows, ex_embs): (Cow<[Window]>, Cow<[Vec<f32>]>) = match alone {
+            Some(w) if live.iter().any(|p| p.head.is_none() && p.exemplars.is_some()) => {
+                let e = self.run_windows(&w)?.1;
+                (Cow::Owned(w), Cow::Owned(e))
+            }
+            _ => (Cow::Borrowed(windows), Cow::Borrowed(&embs)),
+        };
         let inference_ms = ms(t1);
+        // Every live matcher runs over the normalised text in one pass; matches by matcher.
+        let mut matchers: Vec<&patterns::Matcher> = Vec::new();
+        if judged {
+            for p in &live {
+                matchers.extend(p.patterns.iter().filter(|(_, a)| a.covers(kind)).map(|(m, _)| m));
+                matchers.extend(p.allow.iter().flat_map(|a| &a.matchers));
+            }
+        }
+        let found = patterns::find_all(text, &matchers);
+        let hits_of = |m: &patterns::Matcher| -> &[(usize, usize)] {
+            matchers.iter().position(|x| std::ptr::eq(*x, m)).map_or(&[], |i| found[i].as_slice())
+        };
 
-        // Byte spans of triggering windows per category, converted to code points/UTF-16 once.
+        // Byte spans of triggering windows (or matches) per category, converted to code
+        // points/UTF-16 once.
         let mut categories = Vec::new();
         let mut raw_spans: Vec<(usize, usize, f32, usize)> = Vec::new(); // (a, b, score, cat)
-        for pol in self.constitution.categories() {
-            if !pol.enabled || !pol.applies_to.covers(kind) {
-                continue;
-            }
-            let score = pol.head.map(|h| probs.iter().map(|p| p[h]).fold(0.0f32, f32::max));
-            // No window, nothing judged: even a threshold of 0 cannot trigger on empty text.
-            let triggered = !probs.is_empty() && score.is_some_and(|s| s >= pol.threshold);
-            if triggered {
-                let h = pol.head.unwrap_or(0);
-                for (w, p) in windows.iter().zip(&probs) {
-                    if p[h] >= pol.threshold {
-                        raw_spans.push((w.span.0, w.span.1, p[h], categories.len()));
+        for pol in live {
+            let cat = categories.len();
+            let mut score = None;
+            let mut triggered = false;
+            if pol.source == Some(Source::Pattern) {
+                let mut hits = Vec::new();
+                for (m, _) in &pol.patterns {
+                    hits.extend_from_slice(hits_of(m));
+                }
+                let s = if hits.is_empty() { 0.0 } else { 1.0 };
+                score = Some(s);
+                triggered = judged && s >= pol.threshold;
+                if triggered {
+                    raw_spans.extend(hits.into_iter().map(|(a, b)| (a, b, 1.0, cat)));
+                }
+            } else {
+                let (pw, pe): (&[Window], &[Vec<f32>]) = match pol.head {
+                    Some(_) => (windows, &embs),
+                    None => (&ex_windows, &ex_embs),
+                };
+                let per_window: Option<Vec<f32>> = match (pol.head, &pol.exemplars) {
+                    (Some(h), _) => Some(probs.iter().map(|p| p[h]).collect()),
+                    (None, Some(set)) => {
+                        Some(pe.iter().map(|e| exemplar::score(e, set, &self.background)).collect())
+                    }
+                    (None, None) => None,
+                };
+                if let Some(mut ws) = per_window {
+                    for rule in &pol.allow {
+                        let hits: Vec<(usize, usize)> =
+                            rule.matchers.iter().flat_map(|m| hits_of(m).iter().copied()).collect();
+                        for (i, w) in pw.iter().enumerate() {
+                            let hit = hits.iter().any(|&(a, b)| a < w.span.1 && w.span.0 < b);
+                            ws[i] *= exemplar::allow_factor(
+                                &pe[i],
+                                &rule.examples.pos_emb,
+                                &self.background,
+                                hit,
+                                rule.strength,
+                            );
+                        }
+                    }
+                    let s = ws.iter().copied().fold(0.0f32, f32::max);
+                    score = Some(s);
+                    // No window, nothing judged: even a threshold of 0 cannot trigger on empty text.
+                    triggered = judged && s >= pol.threshold;
+                    if triggered {
+                        for (w, &p) in pw.iter().zip(&ws) {
+                            if p >= pol.threshold {
+                                raw_spans.push((w.span.0, w.span.1, p, cat));
+                            }
+                        }
                     }
                 }
             }
@@ -386,10 +612,17 @@ impl Guard {
                 score,
                 threshold: pol.threshold,
                 action: pol.action,
+                source: pol.source,
                 triggered,
                 spans: vec![],
             });
         }
+        let redact_ranges: Vec<(usize, usize, String)> = raw_spans
+            .iter()
+            .filter(|s| categories[s.3].action == Action::Redact)
+            .map(|s| (s.0, s.1, format!("[REDACTED:{}]", categories[s.3].id)))
+            .collect();
+        let redacted = (!redact_ranges.is_empty()).then(|| patterns::redact(text, &redact_ranges));
         let byte_offsets: Vec<usize> = raw_spans.iter().flat_map(|s| [s.0, s.1]).collect();
         let conv = convert_offsets(text, &byte_offsets);
         let mk = |i: usize, score: f32| TextSpan {
@@ -428,6 +661,7 @@ impl Guard {
             score,
             categories,
             spans,
+            redacted,
             tokens,
             windows: windows.len(),
             timings: Timings { tokenize_ms, inference_ms, total_ms: ms(t0) },

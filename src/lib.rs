@@ -18,9 +18,11 @@
 pub mod bundle;
 pub mod constitution;
 pub mod error;
+pub mod exemplar;
 pub mod guard;
 pub mod image;
 pub mod model;
+pub mod patterns;
 pub mod taxonomy;
 pub mod text;
 pub mod verdict;
@@ -29,7 +31,10 @@ pub mod verdict;
 pub mod wasm;
 
 pub use bundle::{Bundle, Manifest};
-pub use constitution::{Action, AppliesTo, CheckKind, Constitution, ConstitutionSpec, Preset};
+pub use constitution::{
+    Action, AllowSpec, AppliesTo, CheckKind, Constitution, ConstitutionSpec, CustomCategorySpec, PatternSpec,
+    Preset, Source,
+};
 pub use error::{Error, Result};
 pub use guard::{BundleInfo, Guard, ImageBundleInfo, MAX_INPUT_BYTES};
 pub use image::{ImageBundle, MAX_ENCODED_BYTES, MAX_IMAGE_PIXELS};

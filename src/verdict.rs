@@ -4,7 +4,7 @@
 //! types in `pkg/`. Spans are given in Unicode code points (`start`/`end`, what Python and the
 //! CLI slice by) and in UTF-16 code units (`startUtf16`/`endUtf16`, what JS strings slice by).
 
-use crate::constitution::{Action, CheckKind};
+use crate::constitution::{Action, CheckKind, Source};
 use serde::Serialize;
 
 /// A range of the checked text.
@@ -38,6 +38,9 @@ pub struct CategoryResult {
     pub threshold: f32,
     /// Action from the constitution.
     pub action: Action,
+    /// How the score was made: `head` (trained head), `exemplar` (similarity to the
+    /// category's examples) or `pattern` (keyword/regex rules); `null` when unscored.
+    pub source: Option<Source>,
     /// Whether score >= threshold (never for text with no tokens: there was nothing to judge).
     pub triggered: bool,
     /// Where it triggered.
@@ -73,6 +76,10 @@ pub struct Verdict {
     pub categories: Vec<CategoryResult>,
     /// Merged spans of the text that triggered something (always empty for images).
     pub spans: Vec<TextSpan>,
+    /// The checked text with the spans of triggered `redact` categories masked as
+    /// `[REDACTED:<id>]`; absent when nothing was redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<String>,
     /// Tokens in the checked text (the response, for response checks; 0 for images).
     pub tokens: usize,
     /// Model windows run.

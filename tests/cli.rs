@@ -344,3 +344,24 @@ fn image_checks() {
     assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
     assert!(text(&o.stderr).contains("image-guard"), "{}", describe(&o));
 }
+
+#[test]
+fn scan_reports_custom_and_pattern_categories() {
+    let constitution = write_temp(
+        "custom.json",
+        br#"{"custom_categories": [{"id": "gambling", "description": "Encouraging or facilitating gambling",
+              "examples": ["How do I win at blackjack?", "Best online casino bonus?", "Give me a sports betting strategy.",
+                           "Which slot machines pay out most?", "How do I count cards?"], "threshold": 0.0}],
+             "patterns": [{"id": "codename", "regex": "project\\s+nightjar", "action": "redact"}]}"#,
+    );
+    let input = "{\"id\": \"a\", \"prompt\": \"Tell me about Project  Nightjar please\"}\n";
+    let o = run_stdin(&["--constitution", &constitution, "scan", "-"], input);
+    assert!(o.status.success(), "{}", describe(&o));
+    let lines = json_lines(&o);
+    let r = &lines[0];
+    assert!(r["categories"]["gambling"].is_number(), "custom category score: {r}");
+    assert_eq!(r["categories"]["codename"].as_f64(), Some(1.0), "{r}");
+    let triggered: Vec<&str> = r["triggered"].as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
+    assert!(triggered.contains(&"codename") && triggered.contains(&"gambling"), "{r}");
+    assert_eq!(r["redacted"].as_str(), Some("Tell me about [REDACTED:codename] please"), "{r}");
+}

@@ -76,11 +76,22 @@ fn default_is_balanced_with_the_bundles_thresholds() {
         assert!(p.scored && p.enabled, "{}: heads are scored and enabled by default", h.id);
         assert_eq!(p.threshold, h.thresholds.balanced, "{}", h.id);
     }
-    // Every taxonomy id is present; those without a head are reported unscored.
+    // Every taxonomy id is present; those without a head are scored by the shipped default
+    // exemplars when there are some, else reported unscored.
     let heads = heads(&g);
     for t in parapet::taxonomy::TAXONOMY {
         let p = policy(&g, t.id);
-        assert_eq!(p.scored, heads.iter().any(|h| h == t.id), "{}", t.id);
+        let head = heads.iter().any(|h| h == t.id);
+        let exemplars = parapet::exemplar::defaults().categories.contains_key(t.id);
+        assert_eq!(p.scored, head || exemplars, "{}", t.id);
+        let want = if head {
+            Some(parapet::Source::Head)
+        } else if exemplars {
+            Some(parapet::Source::Exemplar)
+        } else {
+            None
+        };
+        assert_eq!(p.source, want, "{}", t.id);
         assert!(!p.description.is_empty());
     }
 }

@@ -119,9 +119,13 @@ fn print_human(v: &Verdict) {
     for s in &v.spans {
         println!("  span {}..{} [{}] score {:.3}", s.start, s.end, s.categories.join(", "), s.score);
     }
+    if let Some(r) = &v.redacted {
+        println!("  redacted: {r}");
+    }
 }
 
-/// The compact per-line scan record.
+/// The compact per-line scan record (custom and pattern categories included, like trained
+/// ones; `redacted` when a `redact` category triggered).
 fn scan_record(id: &Value, v: &Verdict) -> Value {
     let mut cats = Map::new();
     for c in &v.categories {
@@ -129,7 +133,7 @@ fn scan_record(id: &Value, v: &Verdict) -> Value {
     }
     let triggered: Vec<&str> =
         v.categories.iter().filter(|c| c.triggered).map(|c| c.id.as_str()).collect();
-    json!({
+    let mut rec = json!({
         "id": id,
         "action": v.action,
         "flagged": v.flagged,
@@ -137,7 +141,11 @@ fn scan_record(id: &Value, v: &Verdict) -> Value {
         "categories": cats,
         "triggered": triggered,
         "spans": v.spans,
-    })
+    });
+    if let Some(r) = &v.redacted {
+        rec["redacted"] = json!(r);
+    }
+    rec
 }
 
 fn error_record(id: &Value, name: &str, code: &str, message: &str) -> Value {

@@ -101,8 +101,10 @@ fn constitution_json(v: &JsValue) -> Result<Option<String>, JsValue> {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** What to do when a category triggers. */
-export type Action = "allow" | "warn" | "block";
+/** What to do when a category triggers (redact: flag and mask the category's spans in `Verdict.redacted`). */
+export type Action = "allow" | "warn" | "redact" | "block";
+/** How a category is scored: a trained head, similarity to exemplars, or keyword/regex rules. */
+export type Source = "head" | "exemplar" | "pattern" | "image";
 /** Which checks a category applies to. */
 export type AppliesTo = "prompt" | "response" | "both" | "image";
 /** A range of the checked text: code points (start/end) and JS string indices (startUtf16/endUtf16). */
@@ -111,28 +113,46 @@ export interface TextSpan {
   /** Categories triggered in this range (top-level spans only). */
   categories?: string[];
 }
-/** The result for one category; score is null when the model has no head for it. */
+/** The result for one category; score (and source) is null when nothing can score it. */
 export interface CategoryResult {
-  id: string; score: number | null; threshold: number; action: Action; triggered: boolean; spans: TextSpan[];
+  id: string; score: number | null; threshold: number; action: Action; source: Source | null;
+  triggered: boolean; spans: TextSpan[];
 }
 export interface Timings { tokenizeMs: number; inferenceMs: number; totalMs: number }
 /** The outcome of one check. */
 export interface Verdict {
   kind: "prompt" | "response" | "image"; action: Action; flagged: boolean; score: number;
   categories: CategoryResult[]; spans: TextSpan[]; tokens: number; windows: number; timings: Timings;
+  /** The text with the spans of triggered `redact` categories masked as `[REDACTED:<id>]`. */
+  redacted?: string;
 }
 /** Per-category overrides. */
 export interface CategoryOverride { enabled?: boolean; threshold?: number; action?: Action; applies_to?: AppliesTo }
-/** The user's policy. */
+/** A category defined by a description and 5-50 example prompts. */
+export interface CustomCategory {
+  id: string; description: string; examples: string[]; counterexamples?: string[];
+  enabled?: boolean; threshold?: number; action?: Action; applies_to?: AppliesTo;
+}
+/** A keyword or regex rule (exactly one of regex and keywords), matched on NFKC + lower-cased text. */
+export interface PatternRule {
+  id: string; regex?: string; keywords?: string[]; category?: string; action?: Action; applies_to?: AppliesTo;
+}
+/** Lowers one category where its examples, patterns or keywords apply. */
+export interface AllowRule {
+  category: string; examples?: string[]; patterns?: string[]; keywords?: string[]; strength?: number;
+}
+/** The user's policy (JSON Schema: pkg/constitution.schema.json). */
 export interface Constitution {
   preset?: "strict" | "balanced" | "permissive";
   categories?: Record<string, CategoryOverride>;
-  [key: string]: unknown;
+  custom_categories?: CustomCategory[];
+  patterns?: PatternRule[];
+  allow?: AllowRule[];
 }
 /** The resolved policy of one category. */
 export interface CategoryPolicy {
   id: string; description: string; enabled: boolean; threshold: number; action: Action;
-  appliesTo: AppliesTo; scored: boolean;
+  appliesTo: AppliesTo; scored: boolean; source: Source | null;
 }
 export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number }
 export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number] }
@@ -250,12 +270,11 @@ impl WasmGuard {
             Some(json) => self.inner.parse_constitution(&json).map_err(to_js)?,
             None => Constitution::default_for(&self.inner.manifest().heads),
         };
-        self.inner.set_constitution(c);
-        Ok(())
+        self.inner.set_constitution(c).map_err(to_js)
     }
 
     /// Resolved policy of every category (id, description, enabled, threshold, action,
-    /// appliesTo, scored).
+    /// appliesTo, scored, source).
     #[wasm_bindgen(unchecked_return_type = "CategoryPolicy[]")]
     pub fn categories(&self) -> Result<JsValue, JsValue> {
         to_plain(&self.inner.constitution().categories())

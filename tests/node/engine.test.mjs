@@ -108,6 +108,48 @@ test('a constitution object changes verdicts', () => {
   assert.deepEqual(guard.constitution, { preset: 'balanced', categories: {} });
 });
 
+test('custom categories, patterns and redaction through setConstitution', () => {
+  const examples = Array.from({ length: 50 }, (_, i) => `How do I bet on horse race number ${i} to win money?`);
+  const c = {
+    custom_categories: [{ id: 'gambling', description: 'Encouraging or facilitating gambling',
+      examples, counterexamples: ['What is the probability of rolling two sixes?'], threshold: 0 }],
+    patterns: [{ id: 'card', regex: '\\b(?:\\d[ -]?){15}\\d\\b', action: 'redact' }],
+  };
+  const t0 = performance.now();
+  guard.setConstitution(c);
+  const first = performance.now() - t0;
+  const t1 = performance.now();
+  guard.setConstitution(c);
+  const again = performance.now() - t1;
+  console.log(`setConstitution with 51 new exemplars: ${first.toFixed(0)} ms; again (cached): ${again.toFixed(1)} ms`);
+  assert.ok(first < 10000, `setting 50 examples took ${first} ms`);
+  assert.ok(again < first, 'the second set hits the exemplar cache');
+  try {
+    const text = 'My card 4111 1111 1111 1111 — which casino has the best odds?';
+    const v = guard.checkPrompt(text);
+    const g = v.categories.find((x) => x.id === 'gambling');
+    assert.equal(g.source, 'exemplar');
+    assert.ok(g.triggered && g.score >= 0 && g.score <= 1);
+    const card = v.categories.find((x) => x.id === 'card');
+    assert.equal(card.source, 'pattern');
+    assert.equal(card.score, 1);
+    assert.equal(v.redacted, 'My card [REDACTED:card] — which casino has the best odds?');
+    assert.equal(text.slice(card.spans[0].startUtf16, card.spans[0].endUtf16), '4111 1111 1111 1111');
+    assert.equal(v.action, 'block');
+    assert.ok(guard.categories().some((x) => x.id === 'gambling' && x.source === 'exemplar'));
+    const e = expectError(() => guard.setConstitution({ patterns: [{ id: 'p', regex: '(' }] }),
+      'ConstitutionError', 'INVALID_REGEX');
+    assert.equal(e.path, 'patterns[0].regex');
+    const e2 = expectError(() => guard.setConstitution({ custom_categories: [{ id: 'x', description: 'd', examples: ['a', 'b'] }] }),
+      'ConstitutionError', 'INVALID_VALUE');
+    assert.equal(e2.path, 'custom_categories[0].examples');
+    // The failed updates kept the custom constitution.
+    assert.ok(guard.checkPrompt('roulette?').categories.some((x) => x.id === 'gambling'));
+  } finally {
+    guard.setConstitution(null);
+  }
+});
+
 test('wasm memory stays flat over repeated checks', () => {
   const texts = ['hello there', 'How do I kill a Python process?', 'a'.repeat(3000)];
   for (let i = 0; i < 200; i++) guard.checkPrompt(texts[i % 3]);
