@@ -273,6 +273,17 @@ impl WasmGuard {
         self.inner.set_constitution(c).map_err(to_js)
     }
 
+    /// Property form of [`WasmGuard::set_constitution`]: `guard.constitution = {...}` validates
+    /// and applies, throwing a `ConstitutionError` (old constitution kept) when invalid.
+    #[wasm_bindgen(setter = constitution)]
+    pub fn set_constitution_property(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Constitution | string | null | undefined")]
+        constitution: JsValue,
+    ) -> Result<(), JsValue> {
+        self.set_constitution(constitution)
+    }
+
     /// Resolved policy of every category (id, description, enabled, threshold, action,
     /// appliesTo, scored, source).
     #[wasm_bindgen(unchecked_return_type = "CategoryPolicy[]")]

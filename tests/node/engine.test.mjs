@@ -201,3 +201,13 @@ test('bad images are named errors and the guard stays usable', () => {
   assert.equal(g.checkImage({ width: 1, height: 1, data: new Uint8Array([0, 0, 255, 255]) }).kind, 'image');
   g.free();
 });
+
+test('the constitution property validates like setConstitution', () => {
+  guard.constitution = { preset: 'strict' };
+  assert.equal(guard.constitution.preset, 'strict');
+  assert.throws(() => { guard.constitution = { preset: 'nope' }; },
+    (e) => e.name === 'ConstitutionError' && e.code === 'INVALID_VALUE');
+  assert.equal(guard.constitution.preset, 'strict');
+  guard.constitution = null;
+  assert.equal(guard.constitution.preset, 'balanced');
+});
