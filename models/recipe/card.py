@@ -101,7 +101,9 @@ def loso_table(loso, rep):
         main = rep.get("dev_by_family", {}).get(fam, {})
         for h, m in r["heads"].items():
             if "auprc" not in m:
-                rows.append(f"| {fam} | {srcs} | {h} | {m['n']} / {m['pos']} | – | flagged at 0.5: {m['rate_flagged_at_0.5']:.1%} | – | – |")
+                what = "recall at 0.5" if m["pos"] == m["n"] else ("false-positive rate at 0.5" if m["pos"] == 0 else "flagged at 0.5")
+                rows.append(f"| {fam} | {srcs} | {h} | {m['n']} / {m['pos']} | – | {what}: {m['rate_flagged_at_0.5']:.1%} | – | – |")
+                srcs = "″"
                 continue
             rows.append(f"| {fam} | {srcs} | {h} | {m['n']} / {m['pos']} | {f3(m['auprc'])} | {f3(m['f1_at_0.5'])} | "
                         f"{f3(m['best_f1'])} | {f3(main.get(h, {}).get('auprc'))} |")
