@@ -37,6 +37,10 @@ def test_encoding_contract():
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
+        # CI always has ../shared/data beside the clone: a missing data dir there is a failure,
+        # not a reason to pass without testing anything.
+        if os.environ.get("CI"):
+            raise AssertionError(f"CI=true but the training data is missing at {config.DEFAULT_DATA}")
         print("shared data not found: skipping end-to-end test")
         return
     import numpy as np
