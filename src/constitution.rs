@@ -271,6 +271,17 @@ pub struct Constitution {
     categories: Vec<CategoryPolicy>,
 }
 
+impl crate::bundle::PresetThresholds {
+    /// The threshold this set gives for a preset (head and image-label thresholds alike).
+    pub fn for_preset(&self, preset: Preset) -> f32 {
+        match preset {
+            Preset::Strict => self.strict,
+            Preset::Balanced => self.balanced,
+            Preset::Permissive => self.permissive,
+        }
+    }
+}
+
 /// Thresholds of exemplar-scored categories (taxonomy defaults and custom ones) per preset;
 /// exemplar scores are calibrated so 0.5 is even odds.
 fn exemplar_threshold(preset: Preset) -> f32 {
@@ -444,12 +455,7 @@ impl Constitution {
             p.action = default_action(preset, &id);
             p.applies_to = default_applies_to(&id);
             if let Some(i) = heads.iter().position(|h| h.id == id) {
-                let t = &heads[i].thresholds;
-                p.threshold = match preset {
-                    Preset::Strict => t.strict,
-                    Preset::Balanced => t.balanced,
-                    Preset::Permissive => t.permissive,
-                };
+                p.threshold = heads[i].thresholds.for_preset(preset);
                 p.head = Some(i);
                 p.source = Some(Source::Head);
             } else if let Some(d) = defaults.categories.get(&id) {

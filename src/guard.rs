@@ -12,7 +12,7 @@
 //! Pattern categories (`crate::patterns`) are matched on the normalised text.
 
 use crate::bundle::{Bundle, Manifest};
-use crate::constitution::{Action, CheckKind, Constitution, Preset, Source};
+use crate::constitution::{Action, CheckKind, Constitution, Source};
 use crate::image::{ImageBundle, ImageManifest, ImageModel, Pixels};
 use crate::error::{Error, Result};
 use crate::exemplar::{self, Embedding, ExemplarSet};
@@ -344,12 +344,7 @@ impl Guard {
                 (0..spec.labels.len()).filter(|&i| spec.labels[i].category == pol.id).collect();
             let Some(&first) = labels.first() else { continue };
             let score = labels.iter().map(|&i| probs.get(i).copied().unwrap_or(0.0)).fold(0.0f32, f32::max);
-            let t = &spec.labels[first].thresholds;
-            let preset_threshold = match preset {
-                Preset::Strict => t.strict,
-                Preset::Balanced => t.balanced,
-                Preset::Permissive => t.permissive,
-            };
+            let preset_threshold = spec.labels[first].thresholds.for_preset(preset);
             let threshold = self
                 .constitution
                 .spec()
