@@ -29,6 +29,11 @@ use web_time::Instant;
 /// Largest text (prompt plus response, UTF-8 bytes) one check accepts. A check is linear in
 /// length, so this bounds time and memory; longer inputs should be split by the caller.
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
+/// Gate of the short-window stage: a full window whose `unsafe` or `prompt_attack`
+/// probability reaches this gets its short windows scored. Benign prose stays far below (its
+/// full windows score ~0.01), so plain documents cost no second pass; a harmful passage
+/// between benign paragraphs scored 0.08–0.29 in full windows in our examples.
+pub const FINE_GATE: f32 = 0.05;
 /// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
 const BATCH: usize = 8;
 /// Exemplars per model call when embedding a constitution: they are short (one prompt each),
@@ -448,15 +453,68 @@ impl Guard {
     /// Checks a user prompt.
     pub fn check_prompt(&self, text: &str) -> Result<Verdict> {
         let p = self.prepare_prompt(text)?;
-        let (probs, embs) = self.run_windows(&p.windows)?;
-        self.complete(&p, probs, embs)
+        self.run_cascade(&p)
     }
 
     /// Checks a model response in the context of the prompt that produced it.
     pub fn check_response(&self, prompt: &str, response: &str) -> Result<Verdict> {
         let p = self.prepare_response(prompt, response)?;
-        let (probs, embs) = self.run_windows(&p.windows)?;
-        self.complete(&p, probs, embs)
+        self.run_cascade(&p)
+    }
+
+    /// Runs a prepared check in two stages: the full windows, then only the short windows
+    /// inside full windows that the gate ([`Guard::fine_gate`]) marks as worth a closer look.
+    fn run_cascade(&self, p: &PreparedCheck) -> Result<Verdict> {
+        let first: Vec<usize> = (0..p.windows.len()).filter(|&i| p.meta[i].0 != WindowSet::Fine).collect();
+        let ws: Vec<Window> = first.iter().map(|&i| p.windows[i].clone()).collect();
+        let (mut probs, mut embs) = self.run_windows(&ws)?;
+        let mut keep = first.clone();
+        let by_index: HashMap<usize, usize> = first.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+        let fine = self.select_fine(p, |i| by_index.get(&i).map(|&k| probs[k].as_slice()));
+        if !fine.is_empty() {
+            let ws: Vec<Window> = fine.iter().map(|&i| p.windows[i].clone()).collect();
+            let (fp, fe) = self.run_windows(&ws)?;
+            keep.extend(&fine);
+            probs.extend(fp);
+            embs.extend(fe);
+        }
+        self.complete(&p.subset(&keep), probs, embs)
+    }
+
+    /// Whether a full window's calibrated head probabilities call for its short windows:
+    /// the `unsafe` or `prompt_attack` head at [`FINE_GATE`] or more (a harmful passage
+    /// diluted by benign context still lifts them), or always when the bundle has neither.
+    pub fn fine_gate(&self, probs: &[f32]) -> bool {
+        let heads = &self.manifest.heads;
+        let mut any = false;
+        for (i, h) in heads.iter().enumerate() {
+            if h.id == "unsafe" || h.id == "prompt_attack" {
+                any = true;
+                if probs.get(i).copied().unwrap_or(1.0) >= FINE_GATE {
+                    return true;
+                }
+            }
+        }
+        !any
+    }
+
+    /// Short windows of `p` to run: those overlapping a full window (same view) whose outputs
+    /// (given by `main`, calibrated) pass the gate. Full windows without outputs yet do not
+    /// count.
+    pub(crate) fn select_fine<'a>(&self, p: &PreparedCheck, main: impl Fn(usize) -> Option<&'a [f32]>) -> Vec<usize> {
+        let hot: Vec<usize> = (0..p.windows.len())
+            .filter(|&i| p.meta[i].0 == WindowSet::Main && main(i).is_some_and(|pr| self.fine_gate(pr)))
+            .collect();
+        (0..p.windows.len())
+            .filter(|&i| p.meta[i].0 == WindowSet::Fine)
+            .filter(|&i| {
+                let (a, b) = p.windows[i].span;
+                hot.iter().any(|&j| {
+                    let (c, d) = p.windows[j].span;
+                    p.meta[j].1 == p.meta[i].1 && a < d && c < b
+                })
+            })
+            .collect()
     }
 
     /// Tokenizes and windows a prompt check (every view of the text) without running the
@@ -846,9 +904,21 @@ pub struct PreparedCheck {
 }
 
 impl PreparedCheck {
-    /// The model inputs, in the order the outputs must come back.
+    /// The model inputs, in the order the outputs must come back. An external runtime scores
+    /// all of them, short windows included (no cascade: it is the fast path).
     pub fn windows(&self) -> &[Window] {
         &self.windows
+    }
+
+    /// The same check restricted to some of its windows (in the given order).
+    pub(crate) fn subset(&self, idx: &[usize]) -> PreparedCheck {
+        PreparedCheck {
+            windows: idx.iter().map(|&i| self.windows[i].clone()).collect(),
+            meta: idx.iter().map(|&i| self.meta[i]).collect(),
+            views: self.views.clone(),
+            text: self.text.clone(),
+            ..*self
+        }
     }
 
     /// Prompt or response.

@@ -167,26 +167,32 @@ impl StreamSession {
             m
         };
         // Which windows run now: unseen complete windows always, the growing last window of a
-        // group only when due (or when the group has nothing scored yet to stand in for it).
-        let mut run: Vec<usize> = Vec::new();
-        for (i, w) in p.windows.iter().enumerate() {
-            if self.cache.contains_key(&key(w)) {
-                continue;
-            }
-            let last = last_of.get(&groups[i]) == Some(&i);
-            if !last || due {
-                run.push(i);
-            }
-        }
+        // group only when due. Full windows first; then the short windows the gate selects
+        // inside scored full windows (the same cascade as a check).
+        let plan = |cache: &HashMap<Key, Outputs>, idx: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+            idx.filter(|&i| {
+                !cache.contains_key(&key(&p.windows[i])) && (last_of.get(&groups[i]) != Some(&i) || due)
+            })
+            .collect()
+        };
+        let full: Vec<usize> = (0..p.windows.len()).filter(|&i| p.meta[i].0 != WindowSet::Fine).collect();
+        let run = plan(&self.cache, &mut full.iter().copied());
+        self.run(guard, &p, &run)?;
+        let fine = {
+            let cache = &self.cache;
+            guard.select_fine(&p, |i| cache.get(&key(&p.windows[i])).map(|o| o.0.as_slice()))
+        };
+        let run = plan(&self.cache, &mut fine.iter().copied());
+        self.run(guard, &p, &run)?;
         if due {
             self.scored_tokens = p.tokens;
         }
-        self.run(guard, &p, &run)?;
         // Assemble what is scored: cached windows, else the group's previous last window.
         let mut windows = Vec::new();
         let mut meta = Vec::new();
         let (mut probs, mut embs) = (Vec::new(), Vec::new());
-        for (i, w) in p.windows.iter().enumerate() {
+        for i in full.into_iter().chain(fine) {
+            let w = &p.windows[i];
             let g = groups[i];
             if let Some(o) = self.cache.get(&key(w)) {
                 if last_of.get(&g) == Some(&i) {
@@ -248,8 +254,18 @@ impl StreamSession {
             return Ok(v.clone());
         }
         let p = guard.prepare_with(CheckKind::Response, Some(&self.prompt_tokens), &self.text, None)?;
-        let run: Vec<usize> = (0..p.windows.len()).filter(|&i| !self.cache.contains_key(&key(&p.windows[i]))).collect();
+        // The cascade of a check: full windows, then the short windows the gate selects.
+        let mut keep: Vec<usize> = (0..p.windows.len()).filter(|&i| p.meta[i].0 != WindowSet::Fine).collect();
+        let run: Vec<usize> = keep.iter().copied().filter(|&i| !self.cache.contains_key(&key(&p.windows[i]))).collect();
         self.run(guard, &p, &run)?;
+        let fine = {
+            let cache = &self.cache;
+            guard.select_fine(&p, |i| cache.get(&key(&p.windows[i])).map(|o| o.0.as_slice()))
+        };
+        let run: Vec<usize> = fine.iter().copied().filter(|&i| !self.cache.contains_key(&key(&p.windows[i]))).collect();
+        self.run(guard, &p, &run)?;
+        keep.extend(fine);
+        let p = p.subset(&keep);
         let mut probs = Vec::with_capacity(p.windows.len());
         let mut embs = Vec::with_capacity(p.windows.len());
         for w in &p.windows {

@@ -323,7 +323,9 @@ fn verdict_json_uses_camel_case() {
     let keys = |o: &Value| o.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     let mut top = keys(&v);
     top.sort();
-    assert_eq!(top, ["action", "categories", "flagged", "kind", "score", "spans", "timings", "tokens", "windows"]);
+    assert_eq!(top, ["action", "categories", "flagged", "kind", "score", "spans", "timings", "tokens", "views", "windows"]);
+    assert_eq!(v["views"], serde_json::json!(["original"]));
+    assert_eq!(v["categories"][0]["view"], "original");
     let mut t = keys(&v["timings"]);
     t.sort();
     assert_eq!(t, ["inferenceMs", "tokenizeMs", "totalMs"]);
