@@ -5,6 +5,8 @@
 
 import { inputError } from './errors.js';
 
+const ORT_ADAPTER = './ort.js';
+
 function isBackend(b) {
   return b && typeof b === 'object' && typeof b.run === 'function' && typeof b.init === 'function';
 }
@@ -25,7 +27,10 @@ export async function resolveBackend(backend) {
   if (backend === 'auto') {
     if (!(await webgpuAvailable())) return null;
     try {
-      const { createOrtBackend } = await import('./ort.js');
+      // A variable specifier: bundlers do not follow it, so apps without onnxruntime-web still
+      // build. It resolves where `import('onnxruntime-web')` works at run time (Node, import maps,
+      // unbundled ESM); bundled apps pass `await createOrtBackend()` from 'parapet/ort' instead.
+      const { createOrtBackend } = await import(/* @vite-ignore */ /* webpackIgnore: true */ ORT_ADAPTER);
       return await createOrtBackend({ executionProviders: ['webgpu', 'wasm'] });
     } catch {
       return null; // onnxruntime-web is not installed: tract

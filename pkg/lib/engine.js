@@ -5,7 +5,7 @@
 // handles restarts itself (the worker), a fresh instance is built with the same bundle,
 // constitution and image model before the next call runs.
 
-import { crashedError, inputError, isEngineCrash } from './errors.js';
+import { crashedError, inputError, isEngineCrash, parapetError } from './errors.js';
 import { instantiate } from './glue.js';
 import { DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, loadBundle } from './loader.js';
 
@@ -98,7 +98,21 @@ export class EngineHost {
       const embeddings = new Float32Array(n * embeddingDim);
       for (let s = 0; s < n; s += BATCH) {
         const e = Math.min(n, s + BATCH);
-        const out = await this.backend.run(prepared.feeds(s, e));
+        let out;
+        try {
+          out = await this.backend.run(prepared.feeds(s, e));
+          if (!(out && out.logits instanceof Float32Array && out.embeddings instanceof Float32Array) ||
+              out.logits.length < (e - s) * heads || out.embeddings.length < (e - s) * embeddingDim) {
+            throw new Error(`run() must resolve to {logits: Float32Array(${(e - s) * heads}), ` +
+              `embeddings: Float32Array(${(e - s) * embeddingDim})} for ${e - s} windows`);
+          }
+        } catch (err) {
+          if (err && err.code) throw err;
+          const wrapped = parapetError('InferenceError', 'BACKEND_FAILED',
+            `the ${this.backend.name || 'custom'} backend failed: ${err && err.message ? err.message : err}`);
+          wrapped.cause = err;
+          throw wrapped;
+        }
         logits.set(out.logits.subarray(0, (e - s) * heads), s * heads);
         embeddings.set(out.embeddings.subarray(0, (e - s) * embeddingDim), s * embeddingDim);
       }

@@ -5,7 +5,7 @@
 // WebAssembly.Module is shared, so a re-creation costs an instantiation, not a compile.
 
 import { parapetError } from './errors.js';
-import { isNode } from './loader.js';
+import { isNode, nodeImport } from './loader.js';
 
 // Both URLs are static `new URL(..., import.meta.url)` expressions, so bundlers (Vite, webpack 5,
 // Rollup with the URL plugin) emit the files as assets and rewrite the URLs.
@@ -22,8 +22,8 @@ async function compile(wasmUrl) {
   compiled = (async () => {
     try {
       if (isNode && wasmUrl.startsWith('file:')) {
-        const { readFile } = await import('node:fs/promises');
-        const { fileURLToPath } = await import('node:url');
+        const { readFile } = await nodeImport('node:fs/promises');
+        const { fileURLToPath } = await nodeImport('node:url');
         return await WebAssembly.compile(await readFile(fileURLToPath(wasmUrl)));
       }
       const res = await fetch(wasmUrl);

@@ -8,6 +8,12 @@ import { bundleError, inputError } from './errors.js';
 /** Name of the Cache Storage cache parapet uses for bundles. */
 export const CACHE_NAME = 'parapet-models-v1';
 
+/**
+ * Imports a Node built-in. The specifier is a variable so bundlers leave it alone: browser builds
+ * never reach these branches, and a bundled worker stays one chunk (no code splitting).
+ */
+export const nodeImport = (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
+
 export const isNode = typeof process !== 'undefined' && !!(process.versions && process.versions.node) &&
   typeof window === 'undefined' && typeof WorkerGlobalScope === 'undefined';
 
@@ -40,8 +46,8 @@ function describe(source) {
 }
 
 async function readNodeFile(url, label, onProgress) {
-  const { readFile, stat } = await import('node:fs/promises');
-  const { fileURLToPath } = await import('node:url');
+  const { readFile, stat } = await nodeImport('node:fs/promises');
+  const { fileURLToPath } = await nodeImport('node:url');
   const path = url.protocol === 'file:' ? fileURLToPath(url) : url.pathname;
   let size;
   try {
@@ -123,7 +129,7 @@ export async function loadBundle(source, { label = 'model', cache = true, onProg
   let url;
   try {
     url = new URL(String(source instanceof URL ? source.href : source),
-      isNode ? (await import('node:url')).pathToFileURL(process.cwd() + '/').href
+      isNode ? (await nodeImport('node:url')).pathToFileURL(process.cwd() + '/').href
         : (globalThis.location && globalThis.location.href) || undefined);
   } catch {
     throw inputError('INVALID_ARGUMENT', `the ${label} URL ${describe(source)} is not a valid URL`);

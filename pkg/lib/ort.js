@@ -38,7 +38,10 @@ export async function createOrtBackend(o = {}) {
     async init({ onnx, spec: s }) {
       spec = s;
       try {
-        session = await ort.InferenceSession.create(onnx, { executionProviders: providers, ...(o.sessionOptions || {}) });
+        // 'basic' = exact graph rewrites only: onnxruntime's default extended optimisations
+        // quantise activations of this int8 model and move logits by ~1e-2 (tests/model_parity.rs).
+        session = await ort.InferenceSession.create(onnx, {
+          executionProviders: providers, graphOptimizationLevel: 'basic', ...(o.sessionOptions || {}) });
       } catch (e) {
         throw parapetError('InferenceError', 'BACKEND_FAILED', `onnxruntime-web could not load the guard model ` +
           `(providers ${providers.join(', ')}): ${e.message}`);
