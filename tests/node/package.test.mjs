@@ -51,7 +51,12 @@ test('default bundle from the package: verdicts equal the raw engine glue', asyn
   assert.equal((await guard.checkPrompt(BENIGN)).flagged, false);
   assert.equal(guard.worker, false);
   assert.equal(guard.backend, 'wasm');
-  assert.equal(guard.info.sha256, await verifyBundleHash(bundle));
+  assert.match(guard.info.sha256, /^[0-9a-f]{64}$/);
+  // The bundle's trailer hash, as the loader checks it on every load.
+  assert.match(await verifyBundleHash(bundle), /^[0-9a-f]{64}$/);
+  const flipped = bundle.slice();
+  flipped[100] ^= 1;
+  assert.equal(await verifyBundleHash(flipped), false);
 });
 
 test('model from a path, a file URL, bytes and an ArrayBuffer; progress events', async () => {
@@ -170,7 +175,9 @@ test('images: PNG/JPEG/WebP bytes and RGBA pixels, default image model loaded on
   const px = { width: 4, height: 4, data: new Uint8Array(64).fill(200) };
   assert.equal((await g.checkImage(px)).kind, 'image');
   await rejects(g.checkImage({ width: 4, height: 4, data: new Uint8Array(3) }), 'InputError', 'BAD_DIMENSIONS');
-  await rejects(g.checkImage(new Uint8Array([1, 2, 3, 4])), 'InputError', 'UNSUPPORTED_FORMAT');
+  await rejects(g.checkImage(new Uint8Array([1, 2, 3, 4])), 'InputError', 'BAD_IMAGE');
+  const gif = new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00;');
+  await rejects(g.checkImage(gif), 'InputError', 'UNSUPPORTED_FORMAT');
   await rejects(g.checkImage('cat.png'), 'InputError', 'INVALID_ARGUMENT');
   g.dispose();
   const none = await load({ model: bundle, imageModel: false });
