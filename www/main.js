@@ -221,8 +221,10 @@ async function main() {
           const total = Object.values(files).reduce((s, f) => s + f.total, 0);
           $('load-bar').value = total ? (100 * loaded) / total : 0;
           $('status').textContent = `downloading ${p.name}… ${(loaded / 1e6).toFixed(1)} / ${(total / 1e6).toFixed(1)} MB${p.cached ? ' (cached)' : ''}`;
-        } else if (p.status === 'done' && p.name === 'model') {
+        } else if (p.status === 'done' && p.name === 'model' && !state.guard) {
           $('status').textContent = 'preparing the model…';
+        } else if (p.status === 'done' && state.ready) {
+          $('status').textContent = state.ready; // the image model, loaded on the first image
         }
       },
     });
@@ -233,7 +235,8 @@ async function main() {
   }
   const g = state.guard;
   $('load-bar').value = 100;
-  $('status').textContent = `ready · ${g.info.name} ${g.info.version}`;
+  state.ready = `ready · ${g.info.name} ${g.info.version}`;
+  $('status').textContent = state.ready;
   $('status').dataset.state = 'ready';
   $('engine').textContent = `parapet ${await g.version()} · backend ${g.backend} · ${g.worker ? 'Web Worker' : 'main thread'} · ` +
     `model sha256 ${g.info.sha256.slice(0, 12)}`;
