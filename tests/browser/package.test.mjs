@@ -43,6 +43,7 @@ test('Vite production build and Node ESM print the same verdicts', async () => {
   const r = await run('mode=basic');
   assert.deepEqual(r.cases, node);
   assert.equal(r.worker, false);
+  assert.match(r.wasmUrl, /\/assets\/parapet_bg-.*\.wasm$/, 'parapet/wasm?url resolved to an emitted asset');
   assert.ok(r.cases.some((c) => c.flagged) && r.cases.some((c) => !c.flagged), 'the cases include flagged and clean verdicts');
   assert.deepEqual(r.statuses, ['initiate', 'download', 'progress', 'done', 'ready']);
   assert.ok(r.longWindows > 1);
@@ -55,6 +56,7 @@ test('worker mode: same verdicts, queued calls, named errors, images, a free mai
   const node = JSON.parse(execFileSync(process.execPath, ['tests/node/esm-smoke.mjs'], { cwd: ROOT, encoding: 'utf8' }));
   const r = await run('mode=worker');
   assert.equal(r.worker, true);
+  assert.equal(r.backend, 'wasm', `backend 'auto' fell back to tract (navigator.gpu ${r.hasGpuApi ? 'present' : 'absent'})`);
   assert.deepEqual(r.cases, node);
   assert.equal(r.manyCount, 20);
   assert.ok(r.manyOrdered);

@@ -2,6 +2,8 @@
 // the result goes to window.__result (and #out) for tests/browser/package.test.mjs.
 import { load, clearCache } from 'parapet';
 import { runCases } from './cases.js';
+// The package's `./wasm` export as a URL (Vite's ?url), passed as `wasmUrl` in basic mode.
+import wasmUrl from 'parapet/wasm?url';
 
 const params = new URLSearchParams(location.search);
 const mode = params.get('mode') || 'basic';
@@ -27,14 +29,16 @@ const LONG = 'The garden club met on Saturday to talk about compost, tomatoes an
 const modes = {
   async basic() {
     const events = [];
-    const guard = await load({ onProgress: (e) => events.push(e.status) });
+    const guard = await load({ wasmUrl, onProgress: (e) => events.push(e.status) });
     const cases = await runCases(guard);
     const long = await ticksDuring(() => guard.checkPrompt(LONG));
     guard.dispose();
-    return { cases, statuses: [...new Set(events)], worker: guard.worker, longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, longCheckMs: long.ms };
+    return { cases, statuses: [...new Set(events)], worker: guard.worker, wasmUrl, longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, longCheckMs: long.ms };
   },
   async worker() {
-    const [guard, loadMs] = await timed(() => load({ worker: true }));
+    // 'auto' = onnxruntime-web only with WebGPU and the package resolvable at run time; neither
+    // holds here (headless, --disable-gpu, a bundle without onnxruntime-web), so tract.
+    const [guard, loadMs] = await timed(() => load({ worker: true, backend: 'auto' }));
     const cases = await runCases(guard);
     // Queue several checks at once: answered in order, none lost.
     const many = await Promise.all(Array.from({ length: 20 }, (_, i) => guard.checkPrompt(`message number ${i}`)));
@@ -57,7 +61,7 @@ const modes = {
     let afterDispose = null;
     try { await guard.checkPrompt('x'); } catch (e) { afterDispose = { name: e.name, code: e.code }; }
     guard.dispose(); // idempotent
-    return { cases, worker: guard.worker, loadMs, manyOrdered: many.every((v) => v.kind === 'prompt'), manyCount: many.length,
+    return { cases, worker: guard.worker, backend: guard.backend, hasGpuApi: !!navigator.gpu, loadMs, manyOrdered: many.every((v) => v.kind === 'prompt'), manyCount: many.length,
       longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, maxGapMs: long.maxGapMs, longCheckMs: long.ms,
       errors, imageCanvas: { kind: vCanvas.kind, score: vCanvas.score }, imageBlob: { kind: vBlob.kind, score: vBlob.score }, afterDispose };
   },
