@@ -43,6 +43,7 @@ test('Vite production build and Node ESM print the same verdicts', async () => {
   const r = await run('mode=basic');
   assert.deepEqual(r.cases, node);
   assert.equal(r.worker, false);
+  assert.equal(r.crossOriginIsolated, false, 'runs without COOP/COEP (single-threaded build)');
   assert.match(r.wasmUrl, /\/assets\/parapet_bg-.*\.wasm$/, 'parapet/wasm?url resolved to an emitted asset');
   assert.ok(r.cases.some((c) => c.flagged) && r.cases.some((c) => !c.flagged), 'the cases include flagged and clean verdicts');
   assert.deepEqual(r.statuses, ['initiate', 'download', 'progress', 'done', 'ready']);
@@ -71,6 +72,10 @@ test('worker mode: same verdicts, queued calls, named errors, images, a free mai
   assert.equal(r.imageBlob.kind, 'image');
   // The same pixels as a canvas and as a lossless PNG give the same score.
   assert.ok(Math.abs(r.imageCanvas.score - r.imageBlob.score) < 1e-6);
+  for (const v of [r.imageElement, r.imageBitmap]) {
+    assert.equal(v.kind, 'image');
+    assert.ok(Math.abs(v.score - r.imageCanvas.score) < 1e-6, `<img> / ImageBitmap score ${v.score} vs canvas ${r.imageCanvas.score}`);
+  }
   assert.deepEqual(r.afterDispose, { name: 'InputError', code: 'DISPOSED' });
 });
 

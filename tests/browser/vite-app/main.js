@@ -33,7 +33,7 @@ const modes = {
     const cases = await runCases(guard);
     const long = await ticksDuring(() => guard.checkPrompt(LONG));
     guard.dispose();
-    return { cases, statuses: [...new Set(events)], worker: guard.worker, wasmUrl, longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, longCheckMs: long.ms };
+    return { cases, statuses: [...new Set(events)], worker: guard.worker, wasmUrl, crossOriginIsolated: self.crossOriginIsolated, longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, longCheckMs: long.ms };
   },
   async worker() {
     // 'auto' = onnxruntime-web only with WebGPU and the package resolvable at run time; neither
@@ -57,13 +57,19 @@ const modes = {
     const vCanvas = await guard.checkImage(canvas);
     const blob = await new Promise((ok) => canvas.toBlob(ok, 'image/png'));
     const vBlob = await guard.checkImage(blob);
+    const img = new Image();
+    img.src = URL.createObjectURL(blob);
+    await img.decode();
+    const vImg = await guard.checkImage(img);
+    const vBitmap = await guard.checkImage(await createImageBitmap(canvas));
     guard.dispose();
     let afterDispose = null;
     try { await guard.checkPrompt('x'); } catch (e) { afterDispose = { name: e.name, code: e.code }; }
     guard.dispose(); // idempotent
     return { cases, worker: guard.worker, backend: guard.backend, hasGpuApi: !!navigator.gpu, loadMs, manyOrdered: many.every((v) => v.kind === 'prompt'), manyCount: many.length,
       longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, maxGapMs: long.maxGapMs, longCheckMs: long.ms,
-      errors, imageCanvas: { kind: vCanvas.kind, score: vCanvas.score }, imageBlob: { kind: vBlob.kind, score: vBlob.score }, afterDispose };
+      errors, imageCanvas: { kind: vCanvas.kind, score: vCanvas.score }, imageBlob: { kind: vBlob.kind, score: vBlob.score },
+      imageElement: { kind: vImg.kind, score: vImg.score }, imageBitmap: { kind: vBitmap.kind, score: vBitmap.score }, afterDispose };
   },
   async memory() {
     const n = Number(params.get('n') || 10000);
