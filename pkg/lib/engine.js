@@ -123,6 +123,7 @@ export class EngineHost {
   }
 
   live() {
+    if (this.disposed) throw inputError('DISPOSED', 'the guard was disposed while this call was waiting; create a new one with load()');
     if (!this.guard) throw crashedError(new Error('the engine is being re-created after a crash'));
     return this.guard;
   }
@@ -178,6 +179,7 @@ export class EngineHost {
   }
 
   dispose() {
+    this.disposed = true;
     try { if (this.guard) this.guard.free(); } catch { /* a trapped instance */ }
     this.guard = null;
     this.instance = null;

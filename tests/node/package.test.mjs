@@ -150,7 +150,12 @@ test('setConstitution changes verdicts; a disabled category stops triggering', a
 
 test('dispose() is idempotent and every later call rejects with DISPOSED', async () => {
   const g = await load({ model: bundle });
+  // Calls already queued when dispose() runs reject with DISPOSED too.
+  const queued = [g.checkPrompt('one'), g.checkPrompt('two'), g.checkPrompt('three')];
   g.dispose();
+  const settled = await Promise.allSettled(queued);
+  assert.ok(settled.every((r) => r.status === 'rejected' && r.reason.code === 'DISPOSED'),
+    JSON.stringify(settled.map((r) => r.status === 'rejected' ? r.reason.code : 'ok')));
   g.dispose();
   assert.equal(g.disposed, true);
   for (const p of [g.checkPrompt('hi'), g.checkResponse('a', 'b'), g.checkImage(new Uint8Array(4)), g.setConstitution(null),
