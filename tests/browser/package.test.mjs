@@ -66,7 +66,8 @@ test('worker mode: same verdicts, queued calls, named errors, images, a free mai
   console.log(`worker: load ${r.loadMs.toFixed(0)} ms; long check (${r.longWindows} windows) ${r.longCheckMs.toFixed(0)} ms, ` +
     `page timer ticks meanwhile ${r.ticksDuringLongCheck}, longest gap ${r.maxGapMs.toFixed(1)} ms`);
   assert.deepEqual(r.errors.map((e) => e && [e.name, e.code]), [
-    ['InputError', 'INVALID_ARGUMENT'], ['ConstitutionError', 'INVALID_VALUE'], ['InputError', 'BAD_DIMENSIONS']]);
+    ['InputError', 'INVALID_ARGUMENT'], ['ConstitutionError', 'INVALID_VALUE'], ['InputError', 'BAD_DIMENSIONS'],
+    ['BundleError', 'BAD_MAGIC']]);
   assert.equal(r.errors[1].path, 'categories.hate.threshold');
   assert.equal(r.imageCanvas.kind, 'image');
   assert.equal(r.imageBlob.kind, 'image');

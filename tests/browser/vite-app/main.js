@@ -49,6 +49,10 @@ const modes = {
       () => guard.checkImage({ width: 2, height: 2, data: new Uint8Array(3) })]) {
       try { await f(); errors.push(null); } catch (e) { errors.push({ name: e.name, code: e.code, path: e.path ?? null, message: e.message }); }
     }
+    // A load error inside the worker comes back named, and the failed worker is terminated.
+    try { await load({ worker: true, model: new Uint8Array([1, 2, 3]) }); errors.push(null); } catch (e) {
+      errors.push({ name: e.name, code: e.code, path: e.path ?? null, message: e.message });
+    }
     // An image through the worker: a canvas (drawn, transferred) and a PNG Blob.
     const canvas = document.createElement('canvas');
     canvas.width = 64; canvas.height = 48;
