@@ -78,6 +78,7 @@ export class EngineHost {
       } catch (e) {
         if (!isEngineCrash(e)) throw e;
         this.guard = null;
+        this.sessions = null;
         if (this.o.restartOnCrash !== false) this.pendingRestart = this.restart();
         throw crashedError(e);
       }
@@ -137,6 +138,33 @@ export class EngineHost {
     const bytes = await loadBundle(this.imageSource, { label: 'image model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
     this.live().loadImageModel(bytes);
     this.imageLoaded = true;
+  }
+
+  // Streaming (the engine's guard.stream): sessions live in this instance, by id. They always
+  // use the engine's own model (tract), also when a Backend is set. A crash ends them.
+  do_streamStart(options) {
+    const session = this.live().stream(options);
+    this.sessions ||= new Map();
+    this.nextSession = (this.nextSession || 0) + 1;
+    this.sessions.set(this.nextSession, session);
+    return this.nextSession;
+  }
+  session(id) {
+    const s = this.sessions && this.sessions.get(id);
+    if (!s) {
+      throw inputError('STREAM_CLOSED', 'this stream has ended (end() or dispose() was called, or the engine ' +
+        'was re-created after a crash); start a new one with guard.stream()');
+    }
+    return s;
+  }
+  do_streamPush(id, delta) { return this.session(id).push(delta); }
+  do_streamEnd(id) {
+    const s = this.session(id);
+    try { return s.end(); } finally { this.sessions.delete(id); try { s.free(); } catch { /* freed */ } }
+  }
+  do_streamFree(id) {
+    const s = this.sessions && this.sessions.get(id);
+    if (s) { this.sessions.delete(id); try { s.free(); } catch { /* freed */ } }
   }
 
   do_checkPrompt(text) { return this.text('prompt', text); }

@@ -64,6 +64,16 @@ export type ImageInput =
   | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | HTMLVideoElement | Blob
   | ImageData | ImageLike | Uint8Array | ArrayBuffer;
 
+/** A streaming check: push deltas, then end(). */
+export interface GuardStream {
+  /** The verdict on the response so far, with how much of it was checked and may be shown. */
+  push(delta: string): Promise<Verdict & { checked: number; checkedUtf16: number; released: number; releasedUtf16: number }>;
+  /** The verdict on the whole response (equals checkResponse(prompt, fullText)). */
+  end(): Promise<Verdict>;
+  /** Drops the stream without a final verdict. Idempotent. */
+  dispose(): void;
+}
+
 export declare class Guard {
   private constructor();
   readonly info: BundleInfo;
@@ -75,6 +85,8 @@ export declare class Guard {
   checkResponse(prompt: string, response: string): Promise<Verdict>;
   checkImage(image: ImageInput): Promise<Verdict>;
   loadImageModel(source: ModelSource): Promise<ImageBundleInfo>;
+  /** Moderates a streamed response chunk by chunk (the engine's own model, also with a Backend). */
+  stream(options: { prompt: string; holdBack?: boolean; scoreEvery?: number }): Promise<GuardStream>;
   setConstitution(constitution: Constitution | string | null | undefined): Promise<void>;
   getConstitution(): Promise<Constitution>;
   categories(): Promise<CategoryPolicy[]>;

@@ -111,6 +111,39 @@ export class Guard {
     return info;
   }
 
+  /**
+   * Moderates a streamed response: `const s = await guard.stream({prompt, holdBack?, scoreEvery?})`,
+   * then `await s.push(delta)` per chunk (a StreamVerdict: the verdict so far plus how much of the
+   * text was checked / may be shown) and `await s.end()` (the verdict on the whole response).
+   */
+  async stream(options) {
+    if (this._disposed) throw disposedError('stream');
+    if (options === null || typeof options !== 'object' || typeof options.prompt !== 'string') {
+      throw inputError('INVALID_ARGUMENT', 'stream takes an options object: {prompt: string, holdBack?: boolean, scoreEvery?: number}');
+    }
+    const id = await this._call('streamStart', [{ ...options }]);
+    let open = true;
+    const guard = this;
+    const closed = (m) => inputError('STREAM_CLOSED', `stream.${m}() after end() or dispose(): start a new stream with guard.stream()`);
+    return {
+      async push(delta) {
+        if (!open) throw closed('push');
+        if (typeof delta !== 'string') throw inputError('INVALID_ARGUMENT', `stream.push: delta must be a string, got ${typeof delta}`);
+        return guard._call('streamPush', [id, delta]);
+      },
+      async end() {
+        if (!open) throw closed('end');
+        open = false;
+        return guard._call('streamEnd', [id]);
+      },
+      dispose() {
+        if (!open) return;
+        open = false;
+        if (!guard._disposed) guard._call('streamFree', [id]).catch(() => {});
+      },
+    };
+  }
+
   /** Validates and applies a constitution (object, JSON string, or null for the default). On error the old one stays. */
   async setConstitution(constitution) {
     if (this._disposed) throw disposedError('setConstitution');
