@@ -68,7 +68,13 @@ async function readNodeFile(url, label, onProgress) {
 async function fetchWithProgress(url, label, onProgress) {
   let res;
   try {
-    res = await fetch(url);
+    try {
+      res = await fetch(url);
+    } catch {
+      // One retry: a pooled keep-alive connection closed by the server at the moment it is
+      // reused fails the request without reaching the server (seen with Node's fetch).
+      res = await fetch(url);
+    }
   } catch (e) {
     throw bundleError('FETCH_FAILED', `could not download the ${label} from ${url}: ${e.message}. ` +
       'Check the URL and your connection (after one successful load it is served from Cache Storage offline).');
