@@ -41,7 +41,8 @@ function renderScores(tbody, v) {
     tr.querySelector('.fill').style.width = `${pct}%`;
     tr.querySelector('.thr').style.left = `${Math.round(c.threshold * 100)}%`;
     tr.querySelector('.num').textContent = fmt(c.score);
-    tr.querySelector('.src').textContent = c.source ?? '';
+    // Which de-obfuscated view gave the score, when it was not the text as typed.
+    tr.querySelector('.src').textContent = (c.source ?? '') + (c.view && c.view !== 'original' ? ` · via ${c.view}` : '');
     if (c.triggered) tr.classList.add('triggered');
     tbody.appendChild(tr);
   }

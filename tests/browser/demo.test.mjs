@@ -58,6 +58,15 @@ test('typing a harmful prompt blocks it; a benign prompt is allowed; scores are 
   assert.equal(benign.action, 'allow', benign.text);
 });
 
+test('a base64-disguised prompt is blocked and the demo says which view scored it', async () => {
+  await page.click('button[data-example^=SG93]');
+  const text = await page.inputValue('[data-testid=text]');
+  await page.waitForFunction((t) => document.querySelector('[data-testid=verdict]').dataset.text === t, text, { timeout: 60_000 });
+  assert.equal(await page.$eval('[data-testid=verdict]', (el) => el.dataset.action), 'block');
+  const via = await page.$$eval('[data-testid=scores] tr[data-triggered=true] td.src', (tds) => tds.map((t) => t.textContent));
+  assert.ok(via.some((t) => /via base64/.test(t)), JSON.stringify(via));
+});
+
 test('disabling the triggered categories changes the verdict', async () => {
   await typeAndWait(HARMFUL);
   const triggered = await page.$$eval('[data-testid=scores] tr[data-triggered=true]', (trs) => trs.map((t) => t.dataset.category));
