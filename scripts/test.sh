@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of parapet: native engine and CLI tests, the wasm boundary in Node and in
-# headless Chromium (wasm-bindgen-test), Node tests of the built package, and the training
+# headless Chromium (wasm-bindgen-test), Node tests of the built package and the npm wrapper,
+# the package and the demo in headless Chromium (Playwright), and the training
 # recipe's tiny-slice test. Installs what it needs first. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,8 +32,14 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
   WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json" \
   wasm-bindgen-test-runner "$WASM_TEST"
 
-step "Node tests of the built package"
+step "npm package (scripts/build-pkg.sh: models into pkg/, npm ci)"
+scripts/build-pkg.sh
+
+step "Node tests of the built package and of the npm wrapper (ESM, ORT adapter parity)"
 node --test tests/node/
+
+step "browser tests: Vite build, worker mode, Cache Storage, crash recovery, memory, demo (Playwright + Chromium)"
+node --test --test-concurrency=1 tests/browser/
 
 step "training recipe (tiny slice)"
 ensure_python_env

@@ -1,0 +1,218 @@
+// The engine host: one wasm instance with one Guard, in whatever thread runs it (the page in
+// main-thread mode, the worker in worker mode). It loads the bundles, runs calls one at a time,
+// routes text checks through an app-supplied Backend when one is set, and notices a trapped wasm
+// instance: the failing call rejects with InferenceError ENGINE_CRASHED and, unless the caller
+// handles restarts itself (the worker), a fresh instance is built with the same bundle,
+// constitution and image model before the next call runs.
+
+import { crashedError, inputError, isEngineCrash, parapetError } from './errors.js';
+import { instantiate } from './glue.js';
+import { DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, loadBundle } from './loader.js';
+
+/** Windows per backend run (the engine's own batch size for tract). */
+const BATCH = 8;
+
+export class EngineHost {
+  /**
+   * @param {object} o
+   *   model, imageModel (source or false), constitution, cache, onProgress, wasmUrl,
+   *   backend (a Backend object or null), restartOnCrash (default true).
+   */
+  constructor(o) {
+    this.o = o;
+    this.modelSource = o.model === undefined || o.model === null ? DEFAULT_MODEL_URL : o.model;
+    this.imageSource = o.imageModel === undefined || o.imageModel === null || o.imageModel === true
+      ? DEFAULT_IMAGE_MODEL_URL : o.imageModel;
+    this.constitution = o.constitution;
+    this.imageLoaded = false;
+    this.backend = o.backend || null;
+    this.instance = null;
+    this.guard = null;
+    this.queue = Promise.resolve();
+    this.pendingRestart = null;
+    this.crashes = 0;
+  }
+
+  async init() {
+    const bytes = await loadBundle(this.modelSource, { label: 'model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
+    await this.build(bytes, true);
+  }
+
+  /** Instantiates a fresh engine and loads the bundle, constitution and (if loaded) image model. */
+  async build(bytes, first) {
+    const instance = await instantiate({ wasmUrl: this.o.wasmUrl });
+    const guard = new instance.glue.Guard(bytes, this.constitution ?? undefined);
+    if (this.backend && first) {
+      this.spec = guard.modelSpec;
+      const onnx = instance.glue.modelOnnx(bytes);
+      await this.backend.init({ onnx, spec: this.spec });
+    }
+    this.instance = instance;
+    this.guard = guard;
+    if (this.imageLoaded) {
+      const img = await loadBundle(this.imageSource, { label: 'image model', cache: this.o.cache !== false });
+      guard.loadImageModel(img);
+    }
+    if (first) this.infoCache = guard.info;
+  }
+
+  async restart() {
+    this.crashes += 1;
+    this.guard = null;
+    this.instance = null; // drop the trapped instance; its memory is garbage-collected
+    const bytes = await loadBundle(this.modelSource, { label: 'model', cache: this.o.cache !== false });
+    await this.build(bytes, false);
+  }
+
+  /** Runs one call after the ones before it; see the class comment for crashes. */
+  call(method, args) {
+    const run = async () => {
+      if (this.pendingRestart) {
+        const p = this.pendingRestart;
+        try { await p; } finally { if (this.pendingRestart === p) this.pendingRestart = null; }
+      }
+      const fn = this[`do_${method}`];
+      if (!fn) throw inputError('INVALID_ARGUMENT', `unknown guard method ${method}`);
+      try {
+        return await fn.apply(this, args);
+      } catch (e) {
+        if (!isEngineCrash(e)) throw e;
+        this.guard = null;
+        this.sessions = null;
+        if (this.o.restartOnCrash !== false) this.pendingRestart = this.restart();
+        throw crashedError(e);
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  async text(kind, a, b) {
+    const g = this.live();
+    if (!this.backend) return kind === 'prompt' ? g.checkPrompt(a) : g.checkResponse(a, b);
+    const prepared = kind === 'prompt' ? g.prepare('prompt', a) : g.prepare('response', b, a);
+    try {
+      const n = prepared.windows;
+      const { heads, embeddingDim } = this.spec;
+      const logits = new Float32Array(n * heads);
+      const embeddings = new Float32Array(n * embeddingDim);
+      for (let s = 0; s < n; s += BATCH) {
+        const e = Math.min(n, s + BATCH);
+        let out;
+        try {
+          out = await this.backend.run(prepared.feeds(s, e));
+          if (!(out && out.logits instanceof Float32Array && out.embeddings instanceof Float32Array) ||
+              out.logits.length < (e - s) * heads || out.embeddings.length < (e - s) * embeddingDim) {
+            throw new Error(`run() must resolve to {logits: Float32Array(${(e - s) * heads}), ` +
+              `embeddings: Float32Array(${(e - s) * embeddingDim})} for ${e - s} windows`);
+          }
+        } catch (err) {
+          if (err && err.code) throw err;
+          const wrapped = parapetError('InferenceError', 'BACKEND_FAILED',
+            `the ${this.backend.name || 'custom'} backend failed: ${err && err.message ? err.message : err}`);
+          wrapped.cause = err;
+          throw wrapped;
+        }
+        logits.set(out.logits.subarray(0, (e - s) * heads), s * heads);
+        embeddings.set(out.embeddings.subarray(0, (e - s) * embeddingDim), s * embeddingDim);
+      }
+      return this.live().complete(prepared, logits, embeddings);
+    } finally {
+      try { prepared.free(); } catch { /* already freed with a crashed instance */ }
+    }
+  }
+
+  live() {
+    if (this.disposed) throw inputError('DISPOSED', 'the guard was disposed while this call was waiting; create a new one with load()');
+    if (!this.guard) throw crashedError(new Error('the engine is being re-created after a crash'));
+    return this.guard;
+  }
+
+  async ensureImageModel() {
+    if (this.imageLoaded) return;
+    if (this.imageSource === false) {
+      throw inputError('NO_IMAGE_MODEL', 'this guard was loaded with imageModel: false; pass an image ' +
+        'model (URL or bytes) to load() or call guard.loadImageModel() before checkImage()');
+    }
+    const bytes = await loadBundle(this.imageSource, { label: 'image model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
+    this.live().loadImageModel(bytes);
+    this.imageLoaded = true;
+  }
+
+  // Streaming (the engine's guard.stream): sessions live in this instance, by id. They always
+  // use the engine's own model (tract), also when a Backend is set. A crash ends them.
+  do_streamStart(options) {
+    const session = this.live().stream(options);
+    this.sessions ||= new Map();
+    this.nextSession = (this.nextSession || 0) + 1;
+    this.sessions.set(this.nextSession, session);
+    return this.nextSession;
+  }
+  session(id) {
+    const s = this.sessions && this.sessions.get(id);
+    if (!s) {
+      throw inputError('STREAM_CLOSED', 'this stream has ended (end() or dispose() was called, or the engine ' +
+        'was re-created after a crash); start a new one with guard.stream()');
+    }
+    return s;
+  }
+  do_streamPush(id, delta) { return this.session(id).push(delta); }
+  do_streamEnd(id) {
+    const s = this.session(id);
+    try { return s.end(); } finally { this.sessions.delete(id); try { s.free(); } catch { /* freed */ } }
+  }
+  do_streamFree(id) {
+    const s = this.sessions && this.sessions.get(id);
+    if (s) { this.sessions.delete(id); try { s.free(); } catch { /* freed */ } }
+  }
+
+  do_checkPrompt(text) { return this.text('prompt', text); }
+  do_checkResponse(prompt, response) { return this.text('response', prompt, response); }
+  async do_checkImage(image) {
+    await this.ensureImageModel();
+    return this.live().checkImage(image);
+  }
+  async do_loadImageModel(source) {
+    const bytes = await loadBundle(source, { label: 'image model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
+    this.live().loadImageModel(bytes);
+    this.imageSource = source;
+    this.imageLoaded = true;
+    return this.live().imageInfo;
+  }
+  do_setConstitution(c) {
+    this.live().setConstitution(c);
+    this.constitution = c === undefined ? null : c;
+  }
+  do_getConstitution() { return this.live().constitution; }
+  do_categories() { return this.live().categories(); }
+  do_info() { return this.live().info; }
+  do_imageInfo() { return this.live().imageInfo; }
+  do_taxonomy() { return this.instance.glue.taxonomy(); }
+  do_version() { return this.instance.glue.version(); }
+  do_memoryBytes() { return this.instance.exports.memory.buffer.byteLength; }
+  do_stats() { return { crashes: this.crashes, backend: this.backend ? this.backend.name : 'wasm' }; }
+
+  /**
+   * Test hook: makes the wasm instance trap for real by calling a raw export of the glue with a
+   * pointer far outside linear memory (the guard's checkPrompt on a bogus object), so the
+   * crash path is exercised end to end. Not part of the public API.
+   */
+  do___provokeTrap() {
+    this.live();
+    const ex = this.instance.exports;
+    const fn = ex.guard_checkPrompt;
+    if (typeof fn !== 'function') throw inputError('INVALID_ARGUMENT', 'raw export guard_checkPrompt not found');
+    return fn(0xfffffff0, 0);
+  }
+
+  dispose() {
+    this.disposed = true;
+    try { if (this.guard) this.guard.free(); } catch { /* a trapped instance */ }
+    this.guard = null;
+    this.instance = null;
+    if (this.backend && this.backend.dispose) {
+      try { this.backend.dispose(); } catch { /* best effort */ }
+    }
+  }
+}
