@@ -34,6 +34,10 @@ WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 step "Node tests of the built package"
 node --test tests/node/
 
+step "browser extension in headless Chromium (scripts/build-extension.sh, Playwright)"
+scripts/build-extension.sh
+(cd tests/extension && npm ci --no-audit --no-fund --loglevel=error && node --test --test-timeout=900000 extension.test.mjs)
+
 step "training recipe (tiny slice)"
 ensure_python_env
 .venv/bin/python -m models.recipe.test_recipe

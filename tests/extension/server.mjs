@@ -45,8 +45,10 @@ export async function startServer() {
     let url;
     try { url = new URL(req.url, `http://${req.headers.host || 'unknown'}`); } catch { url = null; }
     if (!url || url.hostname !== PAGE_HOST) {
-      refused.push(`${req.method} ${req.url}`);
-      res.writeHead(403).end();
+      const rec = { method: req.method, host: url?.hostname ?? '?', path: url ? url.pathname : req.url, body: '' };
+      refused.push(rec);
+      req.on('data', (d) => { if (rec.body.length < 65536) rec.body += d; });
+      req.on('end', () => res.writeHead(403).end());
       return;
     }
     served.push(`${req.method} ${url.pathname}${url.search}`);
@@ -62,7 +64,7 @@ export async function startServer() {
     }
   });
   server.on('connect', (req, socket) => {   // HTTPS / WebSocket tunnels: never allowed
-    refused.push(`CONNECT ${req.url}`);
+    refused.push({ method: 'CONNECT', host: String(req.url).replace(/:\d+$/, ''), path: '', body: '' });
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));

@@ -447,13 +447,24 @@
         if (m) schedule(m);
         continue;
       }
-      // childList: the container itself may be (inside) a message that grew
-      const m = messageFor(r.target);
-      if (m && r.addedNodes.length) schedule(m);
+      // childList. Site rule: the target may be (inside) a message that grew. Generic: only
+      // added text decides (a chat log container gaining a message is not itself a message).
+      if (rule) {
+        const m = messageFor(r.target);
+        if (m && r.addedNodes.length) schedule(m);
+      }
       for (const n of r.addedNodes) {
-        if (n.nodeType === Node.TEXT_NODE) continue;
+        if (n.nodeType === Node.TEXT_NODE) {
+          if (!rule && n.data.trim()) { const m = messageFor(n); if (m) schedule(m); }
+          continue;
+        }
         if (n.nodeType !== Node.ELEMENT_NODE || isOurs(n)) continue;
         scanSubtree(n);
+      }
+      // Removed text (a message rewritten in place) in the generic mode
+      if (!rule && r.removedNodes.length && !r.addedNodes.length) {
+        const m = messageFor(r.target);
+        if (m && states.has(m)) schedule(m);
       }
     }
     pruneDetached();

@@ -12,6 +12,9 @@ const IMAGE_BUNDLE = 'engine/open-nsfw.parapet';
 // never stopped growing an element...).
 const SESSION_IDLE_MS = 120_000;
 const MAX_SESSIONS = 64;
+// Re-score a streamed answer every this many new tokens (the engine's default is 64; smaller
+// covers a harmful answer sooner for a little more work per answer).
+const STREAM_SCORE_EVERY = 16;
 
 let guard = null;
 let loading = null;         // Promise<Guard> while loading / loaded
@@ -114,26 +117,28 @@ function freeSession(id) {
 }
 
 // ---- the streaming path: every streamed answer goes through these three functions ----------
-function streamStart(g, id, prompt) {
+// The engine's StreamSession scores the growing answer incrementally (re-scoring the last
+// window after `scoreEvery` new tokens); end() equals checkResponse(prompt, fullText).
+function streamStart(g, id, prompt, scoreEvery) {
   if (sessions.has(id)) freeSession(id);
   sweepSessions();
-  sessions.set(id, { prompt, text: '', session: null, last: Date.now() });
+  const session = g.stream({ prompt, scoreEvery: scoreEvery || STREAM_SCORE_EVERY });
+  sessions.set(id, { session, last: Date.now() });
 }
 
-function streamPush(g, id, delta) {
+function session(id) {
   const s = sessions.get(id);
-  if (!s) throw Object.assign(new Error(`no stream ${id}`), { name: 'InputError', code: 'NO_STREAM' });
+  if (!s) throw Object.assign(new Error(`no stream ${id} (ended, or freed after ${SESSION_IDLE_MS / 1000} s idle)`), { name: 'InputError', code: 'NO_STREAM' });
   s.last = Date.now();
-  s.text += delta;
-  // Interim until the engine's StreamSession lands: re-check the whole answer so far.
-  const v = g.checkResponse(s.prompt, s.text);
-  return v;
+  return s.session;
 }
 
-function streamEnd(g, id) {
-  const s = sessions.get(id);
-  if (!s) throw Object.assign(new Error(`no stream ${id}`), { name: 'InputError', code: 'NO_STREAM' });
-  const v = g.checkResponse(s.prompt, s.text);
+function streamPush(id, delta) {
+  return session(id).push(delta);
+}
+
+function streamEnd(id) {
+  const v = session(id).end();
   freeSession(id);
   return v;
 }
@@ -188,18 +193,16 @@ export async function handle(req) {
     }
     case 'stream-start': {
       const g = await load();
-      streamStart(g, req.id, req.prompt ?? '');
+      streamStart(g, req.id, req.prompt ?? '', req.scoreEvery);
       return null;
     }
     case 'stream-push': {
-      const g = await load();
       stats.checks++;
-      return slim(streamPush(g, req.id, req.delta));
+      return slim(streamPush(req.id, req.delta));
     }
     case 'stream-end': {
-      const g = await load();
       stats.checks++;
-      return slim(streamEnd(g, req.id));
+      return slim(streamEnd(req.id));
     }
     case 'stream-abort': {
       freeSession(req.id);
