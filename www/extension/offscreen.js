@@ -40,6 +40,10 @@ function errorInfo(e) {
 
 chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
   if (msg?.target !== 'offscreen') return false;
+  if (msg.req?.type === 'ping-host') {   // answered by this document itself (is its thread free?)
+    sendResponse({ ok: true, result: { host } });
+    return false;
+  }
   run(msg.req).then(
     (result) => sendResponse({ ok: true, result }),
     (err) => sendResponse({ ok: false, error: errorInfo(err) }),
