@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer, PAGE_HOST } from './server.mjs';
+import { startServer, PAGE_HOST, IMAGE_HOST } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -214,6 +214,11 @@ test('an image is covered until it passes the image check', async () => {
   const rec = await page.evaluate((i) => window.chat.seen[i], img);
   assert.equal(rec.stateAtLoad, 'pending', `covered when it loaded: ${JSON.stringify(rec)}`);
   assert.equal(rec.states[0], 'pending');
+  // cross-origin without CORS: the content script cannot read it, the extension fetches it
+  const x = await page.evaluate((h) => window.chat.image('user', `http://${h}/img/cross.png`), IMAGE_HOST);
+  const xs = await waitState(x, ['ok', 'flagged', 'error'], T);
+  assert.equal(xs.state, 'ok', JSON.stringify(xs));
+  assert.equal((await page.evaluate((i) => window.chat.seen[i], x)).stateAtLoad, 'pending');
 });
 
 test('options page: a custom category applies to the open page without reloading it', async () => {
@@ -298,12 +303,13 @@ function chromiumOwn(r) {
   return r.host === GAIA_HOST && r.path === '/ListAccounts';
 }
 
-test('no request left the machine except to the local page', async () => {
+test('no request left the machine except to the local page (and its local image host)', async () => {
   assert.ok(server.served.some((r) => r.startsWith('GET /chat.html')), 'the page itself went through the proxy');
   const own = server.refused.filter(chromiumOwn);
   assert.deepEqual(server.refused.filter((r) => !chromiumOwn(r)), [], 'requests to other hosts');
-  console.log(`  proxy: ${server.served.length} requests to the page, ${own.length} of Chromium's own refused (${[...new Set(own.map((r) => r.host))].join(', ') || 'none'}), nothing else`);
-  const outside = extRequests.filter((u) => !u.startsWith(`http://${PAGE_HOST}/`) && !u.startsWith(`chrome-extension://${extId}/`) && !u.startsWith('data:'));
+  console.log(`  proxy: served ${server.served.join(", ")}; ${own.length} of Chromium's own refused (${[...new Set(own.map((r) => r.host))].join(', ') || 'none'}), nothing else`);
+  const outside = extRequests.filter((u) => !u.startsWith(`http://${PAGE_HOST}/`) && !u.startsWith(`http://${IMAGE_HOST}/`)
+    && !u.startsWith(`chrome-extension://${extId}/`) && !u.startsWith('data:'));
   assert.deepEqual(outside, []);
 });
 

@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 
 export const PAGE_HOST = 'chat.parapet.test';
+// A second local origin for images (no CORS headers: the content script cannot read them, the
+// extension fetches them with its host permission).
+export const IMAGE_HOST = 'images.parapet.test';
 
 // A benign 192×160 RGB gradient PNG (made here, so no image is shipped in the repository).
 function gradientPng(w = 192, h = 160) {
@@ -44,14 +47,14 @@ export async function startServer() {
   const server = http.createServer((req, res) => {
     let url;
     try { url = new URL(req.url, `http://${req.headers.host || 'unknown'}`); } catch { url = null; }
-    if (!url || url.hostname !== PAGE_HOST) {
+    if (!url || (url.hostname !== PAGE_HOST && url.hostname !== IMAGE_HOST)) {
       const rec = { method: req.method, host: url?.hostname ?? '?', path: url ? url.pathname : req.url, body: '' };
       refused.push(rec);
       req.on('data', (d) => { if (rec.body.length < 65536) rec.body += d; });
       req.on('end', () => res.writeHead(403).end());
       return;
     }
-    served.push(`${req.method} ${url.pathname}${url.search}`);
+    served.push(`${req.method} ${url.hostname === PAGE_HOST ? '' : `//${url.hostname}`}${url.pathname}${url.search}`);
     if (url.pathname === '/' || url.pathname === '/chat.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
     } else if (url.pathname.startsWith('/img/') && url.pathname.endsWith('.png')) {
