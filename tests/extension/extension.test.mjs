@@ -274,6 +274,40 @@ test('options page: category threshold and toggle reach image checks; invalid po
   await opt.close();
 });
 
+test('options page: switching the preset re-checks the open page with its thresholds', async () => {
+  const opt = await openOptions();
+  const texts = [...BENIGN, CASINO];
+  const ids = await page.evaluate(() => [...document.querySelectorAll('.msg[data-role="user"]')]
+    .filter((el) => el.textContent && el.getAttribute('data-parapet')).map((el) => [el.id, el.textContent]));
+  const mine = ids.filter(([, t]) => texts.includes(t));
+  assert.equal(mine.length, texts.length);
+  await opt.selectOption('#preset', 'strict');
+  await opt.waitForFunction(() => /Saved|Error/.test(document.querySelector('#policy-status').textContent), null, { timeout: T });
+  assert.match(await opt.textContent('#policy-status'), /Saved/);
+  const { constitution } = await opt.evaluate(() => chrome.storage.local.get('constitution'));
+  assert.equal(constitution.preset, 'strict');
+  // what the page must show = the Node engine under the stored constitution
+  const want = (v) => (v.flagged ? (v.action === 'warn' ? 'warned' : 'flagged') : 'ok');
+  nodeGuard.setConstitution({ ...constitution, preset: 'balanced' });
+  const wasWant = Object.fromEntries(mine.map(([id, t]) => [id, want(nodeGuard.checkPrompt(t))]));
+  nodeGuard.setConstitution(constitution);
+  let flipped = 0;
+  for (const [id, text] of mine) {
+    const w = want(nodeGuard.checkPrompt(text));
+    const s = await waitState(id, [w], T).catch(async () => state(id));
+    assert.equal(s.state, w, `${text}: ${JSON.stringify(s)}`);
+    if (w !== wasWant[id]) flipped++;
+  }
+  nodeGuard.setConstitution(null);
+  assert.ok(flipped > 0, 'no test message changes under the strict preset: pick one that does');
+  console.log(`  strict preset: ${flipped} of ${mine.length} messages changed state`);
+  // and back
+  await opt.selectOption('#preset', 'balanced');
+  await opt.waitForFunction(() => /Saved|Error/.test(document.querySelector('#policy-status').textContent) && !/Saving/.test(document.querySelector('#policy-status').textContent), null, { timeout: T });
+  for (const id of benignIds) assert.equal((await waitState(id, ['ok'], T)).state, 'ok');
+  await opt.close();
+});
+
 test('options page: a site rule switches the page to its selectors (prompt context, hide mode)', async () => {
   const opt = await openOptions();
   const sites = JSON.parse(await opt.inputValue('#sites'));
