@@ -128,6 +128,20 @@ before(async () => {
   context = await launch(EXT, userDataDir, server.port);
   context.on('request', (r) => extRequests.push(r.url()));
   extId = await extensionId(context);
+  // Wait for the engine (loaded at browser start, in the offscreen document's worker), so each
+  // test measures checks, not the model load.
+  const [sw] = context.serviceWorkers();
+  const t0 = Date.now();
+  await sw.evaluate(async (timeout) => {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+      const r = await chrome.runtime.sendMessage({ target: 'offscreen', req: { type: 'ping' } }).catch(() => null);
+      if (r?.ok && r.result.loaded) return;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    throw new Error('the engine did not load');
+  }, T);
+  console.log(`  engine ready ${Date.now() - t0} ms after the extension's service worker started`);
   page = await context.newPage();
   page.on('pageerror', (e) => { throw new Error(`test page error: ${e.message}`); });
   await page.goto(`http://${PAGE_HOST}/chat.html`);
@@ -191,7 +205,9 @@ test('a streamed harmful answer is covered before it finishes; a streamed benign
   const rec = await page.evaluate((i) => window.chat.seen[i], bad);
   assert.equal(rec.flaggedBeforeDone, true, `covered only after the stream ended (${JSON.stringify(rec)})`);
   assert.ok(rec.flaggedAtChars < HARMFUL_ANSWER.length, JSON.stringify(rec));
-  console.log(`  streamed answer covered after ${rec.flaggedAtChars} of ${HARMFUL_ANSWER.length} characters`);
+  // flagged by a StreamSession push (which reports how much it scored), not a one-shot check
+  assert.ok(Number(rec.checkedAtFlag) > 0 && Number(rec.checkedAtFlag) <= rec.flaggedAtChars, JSON.stringify(rec));
+  console.log(`  streamed answer covered after ${rec.flaggedAtChars} of ${HARMFUL_ANSWER.length} characters (${rec.checkedAtFlag} scored)`);
   // it stays covered once the stream has ended (the final verdict of the session)
   await page.waitForFunction((i) => document.getElementById(i).dataset.done === 'true', bad, { timeout: T });
   await page.waitForTimeout(2500);   // > streamIdleMs: the stream was ended

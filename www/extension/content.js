@@ -230,6 +230,9 @@
 
   function applyVerdict(el, st, v, interim) {
     st.verdict = v;
+    // A stream push reports how much of the answer was scored (StreamVerdict.checkedUtf16).
+    if (interim && typeof v.checkedUtf16 === 'number') el.setAttribute('data-parapet-checked', String(v.checkedUtf16));
+    else el.removeAttribute('data-parapet-checked');
     if (v.flagged) st.outcome = v.action === 'warn' ? 'warned' : 'flagged';
     else st.outcome = interim ? 'streaming' : 'ok';
     render(el, st);
