@@ -199,7 +199,9 @@ test('generic fallback: harmful message blurred with its category, benign ones u
 });
 
 test('a streamed harmful answer is covered before it finishes; a streamed benign one is not', async () => {
-  const bad = await page.evaluate((t) => window.chat.stream('assistant', t, 80), HARMFUL_ANSWER);
+  // 80 ms per word, and a 2.5 s pause after 30 words (longer than streamIdleMs: the session is
+  // ended and a new one takes over when the text grows again)
+  const bad = await page.evaluate((t) => window.chat.stream('assistant', t, 80, 30, 2500), HARMFUL_ANSWER);
   const s = await waitState(bad, ['flagged', 'error'], T);
   assert.equal(s.state, 'flagged', JSON.stringify(s));
   const rec = await page.evaluate((i) => window.chat.seen[i], bad);
@@ -212,6 +214,8 @@ test('a streamed harmful answer is covered before it finishes; a streamed benign
   await page.waitForFunction((i) => document.getElementById(i).dataset.done === 'true', bad, { timeout: T });
   await page.waitForTimeout(2500);   // > streamIdleMs: the stream was ended
   assert.equal((await state(bad)).state, 'flagged');
+  const done = await page.evaluate((i) => window.chat.seen[i], bad);
+  assert.deepEqual(done.states.slice(done.states.indexOf('flagged')), ['flagged'], `never uncovered once flagged: ${JSON.stringify(done)}`);
 
   const good = await page.evaluate((t) => window.chat.stream('assistant', t, 30), BENIGN_ANSWER);
   await page.waitForFunction((i) => document.getElementById(i).dataset.done === 'true', good, { timeout: T });

@@ -229,6 +229,8 @@
   }
 
   function applyVerdict(el, st, v, interim) {
+    // A stream push never uncovers: the session's final verdict decides.
+    if (interim && !v.flagged && (st.outcome === 'flagged' || st.outcome === 'warned')) return;
     st.verdict = v;
     // A stream push reports how much of the answer was scored (StreamVerdict.checkedUtf16).
     if (interim && typeof v.checkedUtf16 === 'number') el.setAttribute('data-parapet-checked', String(v.checkedUtf16));
@@ -303,6 +305,11 @@
     if (st.stream && !text.startsWith(st.stream.target)) {
       // Rewritten rather than extended: start over.
       abortStream(st);
+    }
+    if (st.stream && st.stream.ending) {
+      // It grew again after a pause long enough to end its session: a new session takes the
+      // whole text (the ending one's verdict is dropped).
+      st.stream = null;
     }
     if (!st.stream) {
       const id = `s${++streamSeq}`;
