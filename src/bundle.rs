@@ -139,6 +139,11 @@ pub struct Bundle {
     parts: BTreeMap<String, Vec<u8>>,
 }
 
+/// sha256 of `bytes` (the bundle trailer is this digest of everything before it).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);

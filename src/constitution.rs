@@ -192,7 +192,7 @@ pub struct AllowSpec {
 }
 
 /// The constitution as written (what `constitution` getters return).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConstitutionSpec {
     /// Defaults for every category.
@@ -210,6 +210,19 @@ pub struct ConstitutionSpec {
     /// Rules that lower a category in a context.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<AllowSpec>,
+    /// Also score de-obfuscated views of the text (NFKC, confusables, invisible characters,
+    /// spaced letters, leetspeak, base64/hex/ROT13/URL payloads) and take the maximum
+    /// (default true).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub normalize: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// How a category is scored.
@@ -262,6 +275,19 @@ pub struct CategoryPolicy {
     pub(crate) patterns: Vec<(Matcher, AppliesTo)>,
     #[serde(skip)]
     pub(crate) allow: Vec<AllowRule>,
+}
+
+impl Default for ConstitutionSpec {
+    fn default() -> Self {
+        ConstitutionSpec {
+            preset: Preset::default(),
+            categories: BTreeMap::new(),
+            custom_categories: vec![],
+            patterns: vec![],
+            allow: vec![],
+            normalize: true,
+        }
+    }
 }
 
 /// A validated, resolved constitution for one bundle.

@@ -17,11 +17,11 @@ use crate::image::{ImageBundle, ImageManifest, ImageModel, Pixels};
 use crate::error::{Error, Result};
 use crate::exemplar::{self, Embedding, ExemplarSet};
 use crate::model::TextModel;
+use crate::normalize::{self, View, ViewKind};
 use crate::patterns;
-use crate::text::{TextEncoder, Tokens, Window};
+use crate::text::{TextEncoder, Tokens, Window, FINE_LEN};
 use crate::verdict::{convert_offsets, CategoryResult, TextSpan, Timings, Verdict};
 use serde::Serialize;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use web_time::Instant;
@@ -358,6 +358,7 @@ impl Guard {
                 threshold,
                 action: pol.action,
                 source: Some(Source::Image),
+                view: None,
                 triggered: score >= threshold,
                 spans: vec![],
             });
@@ -376,6 +377,7 @@ impl Guard {
             redacted: None,
             tokens: 0,
             windows: 1,
+            views: vec![],
             timings: Timings { tokenize_ms: preprocess_ms, inference_ms, total_ms: ms(t0) },
         })
     }
@@ -445,27 +447,115 @@ impl Guard {
 
     /// Checks a user prompt.
     pub fn check_prompt(&self, text: &str) -> Result<Verdict> {
-        let t0 = Instant::now();
-        Self::check_size(text.len())?;
-        let tokens = self.encoder.tokenize(text)?;
-        let windows =
-            if tokens.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&tokens) };
-        self.finish(CheckKind::Prompt, text, tokens.ids.len(), &windows, None, t0)
+        let p = self.prepare_prompt(text)?;
+        let (probs, embs) = self.run_windows(&p.windows)?;
+        self.complete(&p, probs, embs)
     }
 
     /// Checks a model response in the context of the prompt that produced it.
     pub fn check_response(&self, prompt: &str, response: &str) -> Result<Verdict> {
-        let t0 = Instant::now();
+        let p = self.prepare_response(prompt, response)?;
+        let (probs, embs) = self.run_windows(&p.windows)?;
+        self.complete(&p, probs, embs)
+    }
+
+    /// Tokenizes and windows a prompt check (every view of the text) without running the
+    /// model: run [`PreparedCheck::windows`] through any runtime of the bundle's `model.onnx`,
+    /// then [`Guard::complete_logits`] (or [`Guard::complete`] with calibrated outputs).
+    pub fn prepare_prompt(&self, text: &str) -> Result<PreparedCheck> {
+        Self::check_size(text.len())?;
+        self.prepare_with(CheckKind::Prompt, None, text, None)
+    }
+
+    /// Tokenizes and windows a response check without running the model.
+    pub fn prepare_response(&self, prompt: &str, response: &str) -> Result<PreparedCheck> {
         Self::check_size(prompt.len().saturating_add(response.len()))?;
         let p = self.encoder.tokenize(prompt)?;
-        let r = self.encoder.tokenize(response)?;
-        let windows =
-            if r.ids.is_empty() { vec![] } else { self.encoder.response_windows(&p, &r) };
-        // Exemplars are prompts; a response is compared with them on its own (a pair window's
-        // embedding would carry the prompt, so a refusal of a gambling prompt would look like
-        // gambling).
-        let alone = if r.ids.is_empty() { vec![] } else { self.encoder.prompt_windows(&r) };
-        self.finish(CheckKind::Response, response, r.ids.len(), &windows, Some(alone), t0)
+        self.prepare_with(CheckKind::Response, Some(&p), response, None)
+    }
+
+    /// Whether a live category is scored by exemplars on response-alone windows.
+    fn needs_alone_windows(&self, kind: CheckKind) -> bool {
+        kind == CheckKind::Response
+            && self.constitution.categories().iter().any(|p| {
+                p.enabled && p.applies_to.covers(kind) && p.head.is_none() && p.exemplars.is_some()
+            })
+    }
+
+    /// Views and windows of a text check. `prompt` is given for response checks; `tokens`
+    /// may carry the text's tokens when the caller has them (streaming).
+    pub(crate) fn prepare_with(
+        &self,
+        kind: CheckKind,
+        prompt: Option<&Tokens>,
+        text: &str,
+        tokens: Option<Tokens>,
+    ) -> Result<PreparedCheck> {
+        let t0 = Instant::now();
+        let tokens = match tokens {
+            Some(t) => t,
+            None => self.encoder.tokenize(text)?,
+        };
+        let mut views = vec![View::original(text)];
+        if !tokens.ids.is_empty() && self.constitution.spec().normalize {
+            let enc = &self.encoder;
+            views.extend(normalize::views(text, &|w: &str| enc.is_word(w)));
+        }
+        let alone = self.needs_alone_windows(kind);
+        let mut windows = Vec::new();
+        let mut meta = Vec::new();
+        for (vi, view) in views.iter().enumerate() {
+            let owned;
+            let toks = if vi == 0 {
+                &tokens
+            } else {
+                owned = self.encoder.tokenize(&view.text)?;
+                &owned
+            };
+            if toks.ids.is_empty() {
+                continue;
+            }
+            let mut push = |set: WindowSet, ws: Vec<Window>| {
+                for mut w in ws {
+                    let (a, b) = view.to_original(w.span.0, w.span.1);
+                    // A view's windows that only repeat unchanged text add nothing.
+                    if vi > 0 && !view.touches_change(a, b) {
+                        continue;
+                    }
+                    w.span = (a, b);
+                    windows.push(w);
+                    meta.push((set, vi));
+                }
+            };
+            match prompt {
+                Some(p) if kind == CheckKind::Response => {
+                    push(WindowSet::Main, self.encoder.response_windows(p, toks));
+                    if p.ids.len() + toks.ids.len() > FINE_LEN - 3 {
+                        push(WindowSet::Fine, self.encoder.response_windows_of(p, toks, FINE_LEN));
+                    }
+                    if alone {
+                        push(WindowSet::Alone, self.encoder.prompt_windows(toks));
+                    }
+                }
+                _ => {
+                    push(WindowSet::Main, self.encoder.prompt_windows(toks));
+                    if toks.ids.len() > FINE_LEN - 2 {
+                        push(WindowSet::Fine, self.encoder.prompt_windows_of(toks, FINE_LEN));
+                    }
+                }
+            }
+        }
+        Ok(PreparedCheck {
+            kind,
+            text: text.to_string(),
+            tokens: tokens.ids.len(),
+            views,
+            windows,
+            meta,
+            started: t0,
+            tokenize_ms: ms(t0),
+            prepared: Instant::now(),
+        })
     }
 
     /// Calibrated per-head probabilities of each window.
@@ -475,17 +565,46 @@ impl Guard {
 
     /// Calibrated per-head probabilities and the pooled, L2-normalised embedding of each window.
     pub fn run_windows(&self, windows: &[Window]) -> Result<WindowOutputs> {
-        let heads = &self.manifest.heads;
         let mut probs = Vec::with_capacity(windows.len());
         let mut embs = Vec::with_capacity(windows.len());
         for batch in windows.chunks(BATCH) {
             let out = self.model.run(batch, self.encoder.pad)?;
             for row in out.logits {
-                probs.push(row.iter().zip(heads).map(|(&l, h)| sigmoid(l / h.temperature)).collect());
+                probs.push(self.calibrate(&row));
             }
             embs.extend(out.embeddings);
         }
         Ok((probs, embs))
+    }
+
+    /// Calibrated probabilities of one window's raw head logits (`sigmoid(logit / T)`).
+    pub fn calibrate(&self, logits: &[f32]) -> Vec<f32> {
+        logits.iter().zip(&self.manifest.heads).map(|(&l, h)| sigmoid(l / h.temperature)).collect()
+    }
+
+    /// Finishes a prepared check from the raw outputs of the bundle's ONNX graph, run by the
+    /// caller: `logits` row-major `[windows × heads]`, `embeddings` `[windows × embedding_dim]`.
+    pub fn complete_logits(&self, p: &PreparedCheck, logits: &[f32], embeddings: &[f32]) -> Result<Verdict> {
+        let (n, h, d) = (p.windows.len(), self.manifest.heads.len(), self.manifest.model.embedding_dim);
+        if logits.len() != n * h || embeddings.len() != n * d {
+            return Err(Error::input(
+                "BAD_OUTPUTS",
+                format!(
+                    "the prepared check has {n} windows, so it needs {} logits ({n} × {h} heads) and \
+                     {} embedding values ({n} × {d}); got {} and {}",
+                    n * h,
+                    n * d,
+                    logits.len(),
+                    embeddings.len()
+                ),
+            ));
+        }
+        if logits.iter().chain(embeddings).any(|x| !x.is_finite()) {
+            return Err(Error::input("BAD_OUTPUTS", "the model outputs contain NaN or infinite values"));
+        }
+        let probs = logits.chunks(h.max(1)).take(n).map(|r| self.calibrate(r)).collect();
+        let embs = embeddings.chunks(d.max(1)).take(n).map(<[f32]>::to_vec).collect();
+        self.complete(p, probs, embs)
     }
 
     /// Embeddings of the windows of a prompt (one per window), for tools that study exemplar
@@ -499,38 +618,32 @@ impl Guard {
         Ok(self.run_windows(&self.encoder.prompt_windows(&tokens))?.1)
     }
 
-    fn finish(
-        &self,
-        kind: CheckKind,
-        text: &str,
-        tokens: usize,
-        windows: &[Window],
-        alone: Option<Vec<Window>>,
-        t0: Instant,
-    ) -> Result<Verdict> {
-        let tokenize_ms = ms(t0);
-        let t1 = Instant::now();
+    /// Turns the calibrated outputs of a prepared check's windows into a verdict.
+    pub fn complete(&self, p: &PreparedCheck, probs: Vec<Vec<f32>>, embs: Vec<Vec<f32>>) -> Result<Verdict> {
+        if probs.len() != p.windows.len() || embs.len() != p.windows.len() {
+            return Err(Error::inference(format!(
+                "{} windows were prepared but {} results came back",
+                p.windows.len(),
+                probs.len().min(embs.len())
+            )));
+        }
+        let kind = p.kind;
+        let text = p.text.as_str();
+        let inference_ms = ms(p.prepared);
+        // Heads (and exemplars, for prompts) score the full and the short windows.
+        let main: Vec<usize> = (0..p.windows.len()).filter(|&i| p.meta[i].0 != WindowSet::Alone).collect();
+        let alone: Vec<usize> = (0..p.windows.len()).filter(|&i| p.meta[i].0 == WindowSet::Alone).collect();
         // Empty or whitespace-only text has nothing to judge: it is safe by definition and
         // scored 0 without running the model.
-        let (probs, embs) = self.run_windows(windows)?;
-        let judged = !windows.is_empty();
+        let judged = p.meta.iter().any(|m| m.0 == WindowSet::Main);
         let live: Vec<_> = self
             .constitution
             .categories()
             .iter()
             .filter(|p| p.enabled && p.applies_to.covers(kind))
             .collect();
-        // Windows (and embeddings) exemplar categories are scored on: the text's own windows
-        // for responses (run only when some live category needs them), else the same run.
-        let (ex_windows, ex_embs): (Cow<[Window]>, Cow<[Vec<f32>]>) = match alone {
-            Some(w) if live.iter().any(|p| p.head.is_none() && p.exemplars.is_some()) => {
-                let e = self.run_windows(&w)?.1;
-                (Cow::Owned(w), Cow::Owned(e))
-            }
-            _ => (Cow::Borrowed(windows), Cow::Borrowed(&embs)),
-        };
-        let inference_ms = ms(t1);
-        // Every live matcher runs over the normalised text in one pass; matches by matcher.
+        // Every live matcher runs over each view's normalised text; hits are mapped back to
+        // the original text. Matches by matcher: (start, end, view).
         let mut matchers: Vec<&patterns::Matcher> = Vec::new();
         if judged {
             for p in &live {
@@ -538,8 +651,20 @@ impl Guard {
                 matchers.extend(p.allow.iter().flat_map(|a| &a.matchers));
             }
         }
-        let found = patterns::find_all(text, &matchers);
-        let hits_of = |m: &patterns::Matcher| -> &[(usize, usize)] {
+        let mut found: Vec<Vec<(usize, usize, usize)>> = vec![vec![]; matchers.len()];
+        if !matchers.is_empty() {
+            for (vi, view) in p.views.iter().enumerate() {
+                for (m, hits) in patterns::find_all(&view.text, &matchers).into_iter().enumerate() {
+                    for (a, b) in hits {
+                        let (a, b) = view.to_original(a, b);
+                        if !found[m].iter().any(|h| h.0 == a && h.1 == b) {
+                            found[m].push((a, b, vi));
+                        }
+                    }
+                }
+            }
+        }
+        let hits_of = |m: &patterns::Matcher| -> &[(usize, usize, usize)] {
             matchers.iter().position(|x| std::ptr::eq(*x, m)).map_or(&[], |i| found[i].as_slice())
         };
 
@@ -550,6 +675,7 @@ impl Guard {
         for pol in live {
             let cat = categories.len();
             let mut score = None;
+            let mut view = None;
             let mut triggered = false;
             if pol.source == Some(Source::Pattern) {
                 let mut hits = Vec::new();
@@ -558,30 +684,38 @@ impl Guard {
                 }
                 let s = if hits.is_empty() { 0.0 } else { 1.0 };
                 score = Some(s);
+                view = hits.iter().map(|h| p.views[h.2].kind).min();
                 triggered = judged && s >= pol.threshold;
                 if triggered {
-                    raw_spans.extend(hits.into_iter().map(|(a, b)| (a, b, 1.0, cat)));
+                    raw_spans.extend(hits.into_iter().map(|(a, b, _)| (a, b, 1.0, cat)));
                 }
             } else {
-                let (pw, pe): (&[Window], &[Vec<f32>]) = match pol.head {
-                    Some(_) => (windows, &embs),
-                    None => (&ex_windows, &ex_embs),
+                // Exemplars are prompts; a response is compared with them on its own (a pair
+                // window's embedding would carry the prompt, so a refusal of a gambling prompt
+                // would look like gambling).
+                let idx: &[usize] = match pol.head {
+                    None if !alone.is_empty() => &alone,
+                    _ => &main,
                 };
                 let per_window: Option<Vec<f32>> = match (pol.head, &pol.exemplars) {
-                    (Some(h), _) => Some(probs.iter().map(|p| p[h]).collect()),
+                    (Some(h), _) => Some(idx.iter().map(|&i| probs[i][h]).collect()),
                     (None, Some(set)) => {
-                        Some(pe.iter().map(|e| exemplar::score(e, set, &self.background)).collect())
+                        Some(idx.iter().map(|&i| exemplar::score(&embs[i], set, &self.background)).collect())
                     }
                     (None, None) => None,
                 };
                 if let Some(mut ws) = per_window {
                     for rule in &pol.allow {
-                        let hits: Vec<(usize, usize)> =
-                            rule.matchers.iter().flat_map(|m| hits_of(m).iter().copied()).collect();
-                        for (i, w) in pw.iter().enumerate() {
+                        let hits: Vec<(usize, usize)> = rule
+                            .matchers
+                            .iter()
+                            .flat_map(|m| hits_of(m).iter().map(|h| (h.0, h.1)))
+                            .collect();
+                        for (k, &i) in idx.iter().enumerate() {
+                            let w = &p.windows[i];
                             let hit = hits.iter().any(|&(a, b)| a < w.span.1 && w.span.0 < b);
-                            ws[i] *= exemplar::allow_factor(
-                                &pe[i],
+                            ws[k] *= exemplar::allow_factor(
+                                &embs[i],
                                 &rule.examples.pos_emb,
                                 &self.background,
                                 hit,
@@ -589,14 +723,21 @@ impl Guard {
                             );
                         }
                     }
-                    let s = ws.iter().copied().fold(0.0f32, f32::max);
+                    let mut s = 0.0f32;
+                    for (k, &x) in ws.iter().enumerate() {
+                        if x > s || view.is_none() {
+                            s = s.max(x);
+                            view = Some(p.views[p.meta[idx[k]].1].kind);
+                        }
+                    }
                     score = Some(s);
                     // No window, nothing judged: even a threshold of 0 cannot trigger on empty text.
                     triggered = judged && s >= pol.threshold;
                     if triggered {
-                        for (w, &p) in pw.iter().zip(&ws) {
-                            if p >= pol.threshold {
-                                raw_spans.push((w.span.0, w.span.1, p, cat));
+                        for (k, &x) in ws.iter().enumerate() {
+                            if x >= pol.threshold {
+                                let w = &p.windows[idx[k]];
+                                raw_spans.push((w.span.0, w.span.1, x, cat));
                             }
                         }
                     }
@@ -608,6 +749,7 @@ impl Guard {
                 threshold: pol.threshold,
                 action: pol.action,
                 source: pol.source,
+                view: if judged { view } else { None },
                 triggered,
                 spans: vec![],
             });
@@ -649,6 +791,13 @@ impl Guard {
             .max()
             .unwrap_or(Action::Allow);
         let score = acting.filter_map(|c| c.score).fold(0.0f32, f32::max);
+        let mut views: Vec<ViewKind> = Vec::new();
+        for &(_, vi) in &p.meta {
+            let k = p.views[vi].kind;
+            if !views.contains(&k) {
+                views.push(k);
+            }
+        }
         Ok(Verdict {
             kind,
             action,
@@ -657,10 +806,54 @@ impl Guard {
             categories,
             spans,
             redacted,
-            tokens,
-            windows: windows.len(),
-            timings: Timings { tokenize_ms, inference_ms, total_ms: ms(t0) },
+            tokens: p.tokens,
+            windows: p.meta.iter().filter(|m| m.0 == WindowSet::Main && m.1 == 0).count(),
+            views,
+            timings: Timings {
+                tokenize_ms: p.tokenize_ms,
+                inference_ms,
+                total_ms: ms(p.started),
+            },
         })
+    }
+}
+
+/// Which group a window of a prepared check belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum WindowSet {
+    /// The check's own windows (prompt, or prompt+response pairs), scored by heads and
+    /// exemplars.
+    Main,
+    /// The same text in short windows ([`FINE_LEN`] tokens), scored like `Main`.
+    Fine,
+    /// A response's windows without its prompt, scored by exemplar categories only.
+    Alone,
+}
+
+/// A text check tokenized and windowed, ready for a model run: by the guard itself, or by an
+/// app-supplied runtime of the bundle's `model.onnx` (e.g. onnxruntime-web on WebGPU).
+#[derive(Debug, Clone)]
+pub struct PreparedCheck {
+    pub(crate) kind: CheckKind,
+    pub(crate) text: String,
+    pub(crate) tokens: usize,
+    pub(crate) views: Vec<View>,
+    pub(crate) windows: Vec<Window>,
+    pub(crate) meta: Vec<(WindowSet, usize)>,
+    pub(crate) started: Instant,
+    pub(crate) tokenize_ms: f64,
+    pub(crate) prepared: Instant,
+}
+
+impl PreparedCheck {
+    /// The model inputs, in the order the outputs must come back.
+    pub fn windows(&self) -> &[Window] {
+        &self.windows
+    }
+
+    /// Prompt or response.
+    pub fn kind(&self) -> CheckKind {
+        self.kind
     }
 }
 

@@ -22,7 +22,9 @@ pub mod exemplar;
 pub mod guard;
 pub mod image;
 pub mod model;
+pub mod normalize;
 pub mod patterns;
+pub mod stream;
 pub mod taxonomy;
 pub mod text;
 pub mod verdict;
@@ -36,7 +38,9 @@ pub use constitution::{
     Preset, Source,
 };
 pub use error::{Error, Result};
-pub use guard::{BundleInfo, Guard, ImageBundleInfo, MAX_INPUT_BYTES};
+pub use guard::{BundleInfo, Guard, ImageBundleInfo, PreparedCheck, MAX_INPUT_BYTES};
+pub use normalize::ViewKind;
+pub use stream::{StreamOptions, StreamSession, StreamVerdict};
 pub use image::{ImageBundle, MAX_ENCODED_BYTES, MAX_IMAGE_PIXELS};
 pub use verdict::{CategoryResult, TextSpan, Timings, Verdict};
 

@@ -16,6 +16,11 @@ const OVERLAP_DIVISOR: usize = 4;
 /// `min_prompt` in models/recipe/encode.py, which the model is trained with).
 const MIN_PROMPT_TOKENS: usize = 16;
 
+/// Length of the short windows scored besides the full ones: a harmful passage of a few
+/// sentences inside long benign text fills a short window and is no longer diluted by the
+/// context around it (the model, trained on short texts, scores diluted windows low).
+pub const FINE_LEN: usize = 64;
+
 /// Tokens of one text with their byte offsets.
 #[derive(Debug, Clone, Default)]
 pub struct Tokens {
@@ -81,6 +86,12 @@ impl TextEncoder {
         self.tokenizer.get_vocab(true).values().max().map_or(0, |&m| m as usize + 1)
     }
 
+    /// Whether `w` (lower case) is a whole word of the vocabulary (a lexicon for
+    /// de-obfuscation).
+    pub fn is_word(&self, w: &str) -> bool {
+        !w.is_empty() && !w.starts_with("##") && !w.starts_with('[') && self.tokenizer.token_to_id(w).is_some()
+    }
+
     /// Tokenizes `text` without special tokens.
     pub fn tokenize(&self, text: &str) -> Result<Tokens> {
         let enc = self.tokenizer.encode(text, false).map_err(|e| {
@@ -114,7 +125,12 @@ impl TextEncoder {
 
     /// Windows over a prompt: `[CLS] tokens [SEP]`.
     pub fn prompt_windows(&self, tokens: &Tokens) -> Vec<Window> {
-        let room = self.max_seq_len - 2;
+        self.prompt_windows_of(tokens, self.max_seq_len)
+    }
+
+    /// Prompt windows of at most `max_len` tokens (e.g. [`FINE_LEN`]).
+    pub fn prompt_windows_of(&self, tokens: &Tokens, max_len: usize) -> Vec<Window> {
+        let room = max_len.clamp(3, self.max_seq_len) - 2;
         Self::ranges(tokens.ids.len(), room)
             .into_iter()
             .map(|(a, b)| {
@@ -136,7 +152,12 @@ impl TextEncoder {
     /// not below [`MIN_PROMPT_TOKENS`], and a response that still does not fit is windowed
     /// (where the recipe truncates it), every window behind the same prompt tokens.
     pub fn response_windows(&self, prompt: &Tokens, response: &Tokens) -> Vec<Window> {
-        let budget = self.max_seq_len - 3;
+        self.response_windows_of(prompt, response, self.max_seq_len)
+    }
+
+    /// Response windows of at most `max_len` tokens (e.g. [`FINE_LEN`]).
+    pub fn response_windows_of(&self, prompt: &Tokens, response: &Tokens, max_len: usize) -> Vec<Window> {
+        let budget = max_len.clamp(5, self.max_seq_len) - 3;
         let (np, nr) = (prompt.ids.len(), response.ids.len());
         let keep = if np + nr <= budget {
             np

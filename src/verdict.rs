@@ -5,6 +5,7 @@
 //! CLI slice by) and in UTF-16 code units (`startUtf16`/`endUtf16`, what JS strings slice by).
 
 use crate::constitution::{Action, CheckKind, Source};
+use crate::normalize::ViewKind;
 use serde::Serialize;
 
 /// A range of the checked text.
@@ -41,6 +42,10 @@ pub struct CategoryResult {
     /// How the score was made: `head` (trained head), `exemplar` (similarity to the
     /// category's examples) or `pattern` (keyword/regex rules); `null` when unscored.
     pub source: Option<Source>,
+    /// Which view of the text gave the score (`original`, `normalized`, `base64`, `hex`,
+    /// `rot13`, `url`); absent for images and for text with nothing to judge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub view: Option<ViewKind>,
     /// Whether score >= threshold (never for text with no tokens: there was nothing to judge).
     pub triggered: bool,
     /// Where it triggered.
@@ -82,8 +87,11 @@ pub struct Verdict {
     pub redacted: Option<String>,
     /// Tokens in the checked text (the response, for response checks; 0 for images).
     pub tokens: usize,
-    /// Model windows run.
+    /// Model windows of the text as given (views add more, listed in `views`).
     pub windows: usize,
+    /// Views of the text that were scored: `original` plus any de-obfuscated view that
+    /// differed (empty for images and empty text).
+    pub views: Vec<ViewKind>,
     /// Timings.
     pub timings: Timings,
 }

@@ -9,9 +9,12 @@
 
 use crate::constitution::Constitution;
 use crate::error::Error;
-use crate::guard::Guard;
+use crate::guard::{Guard, PreparedCheck};
+use crate::stream::{StreamOptions, StreamSession};
+use std::cell::RefCell;
+use std::rc::Rc;
 use crate::taxonomy::TAXONOMY;
-use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, BigInt64Array, Float32Array, Object, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -117,12 +120,18 @@ export interface TextSpan {
 export interface CategoryResult {
   id: string; score: number | null; threshold: number; action: Action; source: Source | null;
   triggered: boolean; spans: TextSpan[];
+  /** Which view of the text gave the score (absent for images and empty text). */
+  view?: View;
 }
+/** A view of the text the guard scored: as given, or de-obfuscated. */
+export type View = "original" | "normalized" | "base64" | "hex" | "rot13" | "url";
 export interface Timings { tokenizeMs: number; inferenceMs: number; totalMs: number }
 /** The outcome of one check. */
 export interface Verdict {
   kind: "prompt" | "response" | "image"; action: Action; flagged: boolean; score: number;
   categories: CategoryResult[]; spans: TextSpan[]; tokens: number; windows: number; timings: Timings;
+  /** Views that were scored: "original" plus each de-obfuscated view that differed. */
+  views: View[];
   /** The text with the spans of triggered `redact` categories masked as `[REDACTED:<id>]`. */
   redacted?: string;
 }
@@ -148,6 +157,29 @@ export interface Constitution {
   custom_categories?: CustomCategory[];
   patterns?: PatternRule[];
   allow?: AllowRule[];
+  /** Also score de-obfuscated views of the text (default true). */
+  normalize?: boolean;
+}
+/** Options of `Guard.stream`. */
+export interface StreamOptions {
+  prompt: string;
+  /** Report as released only text that has been scored and is not blocked (default false). */
+  holdBack?: boolean;
+  /** Re-score the growing last window after this many new tokens (default 64). */
+  scoreEvery?: number;
+}
+/** The verdict on a stream so far, with how much of it was scored and may be shown. */
+export interface StreamVerdict extends Verdict {
+  checked: number; checkedUtf16: number; released: number; releasedUtf16: number;
+}
+/** What an external runtime of the guard's model.onnx needs to know. */
+export interface ModelSpec {
+  inputs: string[]; logitsOutput: string; embeddingOutput: string; heads: number;
+  embeddingDim: number; maxSeqLen: number; padId: number;
+}
+/** One padded int64 batch of prepared windows, row-major [batch, seqLen]. */
+export interface ModelFeeds {
+  inputIds: BigInt64Array; attentionMask: BigInt64Array; tokenTypeIds: BigInt64Array; batch: number; seqLen: number;
 }
 /** The resolved policy of one category. */
 export interface CategoryPolicy {
@@ -170,7 +202,9 @@ export interface ParapetError extends Error {
 /// An on-device safety guard.
 #[wasm_bindgen(js_name = Guard)]
 pub struct WasmGuard {
-    inner: Guard,
+    /// Shared with the stream sessions this guard starts (single-threaded: never borrowed
+    /// across a call into JS).
+    inner: Rc<RefCell<Guard>>,
 }
 
 #[wasm_bindgen(js_class = Guard)]
@@ -190,14 +224,14 @@ impl WasmGuard {
         if let Some(json) = constitution_json(&constitution)? {
             inner.set_constitution_json(&json).map_err(to_js)?;
         }
-        Ok(WasmGuard { inner })
+        Ok(WasmGuard { inner: Rc::new(RefCell::new(inner)) })
     }
 
     /// Checks a user prompt; returns a verdict object.
     #[wasm_bindgen(js_name = checkPrompt, unchecked_return_type = "Verdict")]
     pub fn check_prompt(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
         let text = text_arg(&text, "text")?;
-        to_plain(&self.inner.check_prompt(&text).map_err(to_js)?)
+        to_plain(&self.inner.borrow().check_prompt(&text).map_err(to_js)?)
     }
 
     /// Checks a model response in the context of its prompt; returns a verdict object.
@@ -209,7 +243,7 @@ impl WasmGuard {
     ) -> Result<JsValue, JsValue> {
         let prompt = text_arg(&prompt, "prompt")?;
         let response = text_arg(&response, "response")?;
-        to_plain(&self.inner.check_response(&prompt, &response).map_err(to_js)?)
+        to_plain(&self.inner.borrow().check_response(&prompt, &response).map_err(to_js)?)
     }
 
     /// Loads (or replaces) the image model from the bytes of an `image-guard` bundle (e.g.
@@ -220,13 +254,13 @@ impl WasmGuard {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bundle: JsValue,
     ) -> Result<(), JsValue> {
         let bytes = bytes_arg(&bundle)?;
-        self.inner.load_image_bundle(&bytes).map_err(to_js)
+        self.inner.borrow_mut().load_image_bundle(&bytes).map_err(to_js)
     }
 
     /// The loaded image bundle (`null` when none is loaded).
     #[wasm_bindgen(getter, js_name = imageInfo, unchecked_return_type = "ImageBundleInfo | null")]
     pub fn image_info(&self) -> Result<JsValue, JsValue> {
-        to_plain(&self.inner.image_info())
+        to_plain(&self.inner.borrow().image_info())
     }
 
     /// Checks an image: an `ImageData` or `{width, height, data}` of RGBA pixels, or the
@@ -239,10 +273,10 @@ impl WasmGuard {
     ) -> Result<JsValue, JsValue> {
         let v = if image.is_instance_of::<Uint8Array>() || image.is_instance_of::<ArrayBuffer>() {
             let bytes = bytes_arg(&image)?;
-            self.inner.check_image_bytes(&bytes)
+            self.inner.borrow().check_image_bytes(&bytes)
         } else if image.is_object() {
             let (data, w, h) = image_data_arg(&image)?;
-            self.inner.check_image_rgba(&data, w, h)
+            self.inner.borrow().check_image_rgba(&data, w, h)
         } else {
             return Err(arg_error(
                 "checkImage takes an ImageData, {width, height, data} of RGBA pixels, or the bytes \
@@ -255,7 +289,7 @@ impl WasmGuard {
     /// The constitution as written (preset and overrides).
     #[wasm_bindgen(getter, unchecked_return_type = "Constitution")]
     pub fn constitution(&self) -> Result<JsValue, JsValue> {
-        to_plain(self.inner.constitution().spec())
+        to_plain(self.inner.borrow().constitution().spec())
     }
 
     /// Validates and applies a constitution (object or JSON string). On error the previous
@@ -267,10 +301,10 @@ impl WasmGuard {
         constitution: JsValue,
     ) -> Result<(), JsValue> {
         let c = match constitution_json(&constitution)? {
-            Some(json) => self.inner.parse_constitution(&json).map_err(to_js)?,
-            None => Constitution::default_for(&self.inner.manifest().heads),
+            Some(json) => self.inner.borrow().parse_constitution(&json).map_err(to_js)?,
+            None => Constitution::default_for(&self.inner.borrow().manifest().heads),
         };
-        self.inner.set_constitution(c).map_err(to_js)
+        self.inner.borrow_mut().set_constitution(c).map_err(to_js)
     }
 
     /// Property form of [`WasmGuard::set_constitution`]: `guard.constitution = {...}` validates
@@ -288,15 +322,201 @@ impl WasmGuard {
     /// appliesTo, scored, source).
     #[wasm_bindgen(unchecked_return_type = "CategoryPolicy[]")]
     pub fn categories(&self) -> Result<JsValue, JsValue> {
-        to_plain(&self.inner.constitution().categories())
+        to_plain(&self.inner.borrow().constitution().categories())
     }
 
     /// Name, version, licence, sha256 and heads of the loaded bundle.
     #[wasm_bindgen(getter, unchecked_return_type = "BundleInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {
-        to_plain(&self.inner.info())
+        to_plain(&self.inner.borrow().info())
+    }
+    /// What an external runtime of the bundle's `model.onnx` needs to know: input and output
+    /// names, number of heads, embedding width, longest input and the padding id.
+    #[wasm_bindgen(getter, js_name = modelSpec, unchecked_return_type = "ModelSpec")]
+    pub fn model_spec(&self) -> Result<JsValue, JsValue> {
+        let g = self.inner.borrow();
+        let m = g.manifest();
+        to_plain(&ModelSpecJs {
+            inputs: m.model.inputs.clone(),
+            logits_output: m.model.logits_output.clone(),
+            embedding_output: m.model.embedding_output.clone(),
+            heads: m.heads.len(),
+            embedding_dim: m.model.embedding_dim,
+            max_seq_len: m.max_seq_len,
+            pad_id: m.tokenizer.pad_id,
+        })
+    }
+
+    /// Tokenizes and windows a check without running the model (for an app-supplied backend):
+    /// run `prepared.feeds(start, end)` through the ONNX graph, then `complete`.
+    #[wasm_bindgen(unchecked_return_type = "PreparedCheck")]
+    pub fn prepare(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "\"prompt\" | \"response\"")] kind: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] prompt: JsValue,
+    ) -> Result<WasmPrepared, JsValue> {
+        let text = text_arg(&text, "text")?;
+        let g = self.inner.borrow();
+        let inner = match kind.as_string().as_deref() {
+            Some("prompt") => g.prepare_prompt(&text),
+            Some("response") => {
+                let prompt = if prompt.is_undefined() || prompt.is_null() {
+                    String::new()
+                } else {
+                    text_arg(&prompt, "prompt")?
+                };
+                g.prepare_response(&prompt, &text)
+            }
+            _ => return Err(arg_error("prepare(kind, text, prompt?): kind must be \"prompt\" or \"response\"")),
+        }
+        .map_err(to_js)?;
+        Ok(WasmPrepared { inner, pad: g.manifest().tokenizer.pad_id as i64 })
+    }
+
+    /// Finishes a prepared check from the raw outputs of the ONNX graph: `logits` row-major
+    /// `[windows × heads]` and `embeddings` `[windows × embeddingDim]`, in window order.
+    #[wasm_bindgen(unchecked_return_type = "Verdict")]
+    pub fn complete(
+        &self,
+        prepared: &WasmPrepared,
+        #[wasm_bindgen(unchecked_param_type = "Float32Array")] logits: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Float32Array")] embeddings: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let f32s = |v: &JsValue, name: &str| -> Result<Vec<f32>, JsValue> {
+            v.dyn_ref::<Float32Array>()
+                .map(Float32Array::to_vec)
+                .ok_or_else(|| arg_error(&format!("{name} must be a Float32Array of the model's {name} output")))
+        };
+        let (l, e) = (f32s(&logits, "logits")?, f32s(&embeddings, "embeddings")?);
+        to_plain(&self.inner.borrow().complete_logits(&prepared.inner, &l, &e).map_err(to_js)?)
+    }
+
+    /// Starts moderating a streamed response: `guard.stream({prompt, holdBack?, scoreEvery?})`.
+    #[wasm_bindgen(unchecked_return_type = "StreamSession")]
+    pub fn stream(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StreamOptions")] options: JsValue,
+    ) -> Result<WasmStream, JsValue> {
+        if !options.is_object() {
+            return Err(arg_error("stream takes an options object: {prompt: string, holdBack?: boolean, scoreEvery?: number}"));
+        }
+        let get = |k: &str| Reflect::get(&options, &k.into()).unwrap_or(JsValue::UNDEFINED);
+        let prompt = get("prompt");
+        let prompt = if prompt.is_undefined() || prompt.is_null() { String::new() } else { text_arg(&prompt, "options.prompt")? };
+        let mut opts = StreamOptions::default();
+        let hb = get("holdBack");
+        if !hb.is_undefined() {
+            opts.hold_back = hb.as_bool().ok_or_else(|| arg_error("options.holdBack must be a boolean"))?;
+        }
+        let se = get("scoreEvery");
+        if !se.is_undefined() {
+            match se.as_f64() {
+                Some(f) if f.is_finite() && f >= 1.0 && f.fract() == 0.0 && f <= 1e6 => opts.score_every = f as usize,
+                _ => return Err(arg_error("options.scoreEvery must be a whole number of tokens from 1 to 1000000")),
+            }
+        }
+        let session = self.inner.borrow().stream(&prompt, opts).map_err(to_js)?;
+        Ok(WasmStream { guard: self.inner.clone(), session })
     }
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ModelSpecJs {
+    inputs: Vec<String>,
+    logits_output: String,
+    embedding_output: String,
+    heads: usize,
+    embedding_dim: usize,
+    max_seq_len: usize,
+    pad_id: u32,
+}
+
+/// A check prepared for an external model runtime (see `Guard.prepare`).
+#[wasm_bindgen(js_name = PreparedCheck)]
+pub struct WasmPrepared {
+    inner: PreparedCheck,
+    pad: i64,
+}
+
+#[wasm_bindgen(js_class = PreparedCheck)]
+impl WasmPrepared {
+    /// Number of model windows (rows) to run.
+    #[wasm_bindgen(getter)]
+    pub fn windows(&self) -> usize {
+        self.inner.windows().len()
+    }
+
+    /// Windows `[start, end)` as one int64 batch padded to its longest window:
+    /// `{inputIds, attentionMask, tokenTypeIds, batch, seqLen}` (row-major `[batch, seqLen]`).
+    #[wasm_bindgen(unchecked_return_type = "ModelFeeds")]
+    pub fn feeds(&self, start: usize, end: usize) -> Result<JsValue, JsValue> {
+        let ws = self.inner.windows();
+        if start >= end || end > ws.len() {
+            return Err(arg_error(&format!(
+                "feeds(start, end) needs 0 <= start < end <= {} (the number of windows)",
+                ws.len()
+            )));
+        }
+        let ws = &ws[start..end];
+        let s = ws.iter().map(|w| w.ids.len()).max().unwrap_or(0);
+        let b = ws.len();
+        let mut ids = vec![self.pad; b * s];
+        let mut mask = vec![0i64; b * s];
+        let mut types = vec![0i64; b * s];
+        for (r, w) in ws.iter().enumerate() {
+            for (c, (&id, &t)) in w.ids.iter().zip(&w.type_ids).enumerate() {
+                ids[r * s + c] = id;
+                mask[r * s + c] = 1;
+                types[r * s + c] = t;
+            }
+        }
+        let o = Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = Reflect::set(&o, &k.into(), &v);
+        };
+        set("inputIds", BigInt64Array::from(&ids[..]).into());
+        set("attentionMask", BigInt64Array::from(&mask[..]).into());
+        set("tokenTypeIds", BigInt64Array::from(&types[..]).into());
+        set("batch", (b as f64).into());
+        set("seqLen", (s as f64).into());
+        Ok(o.into())
+    }
+}
+
+/// A streamed response being moderated (see `Guard.stream`).
+#[wasm_bindgen(js_name = StreamSession)]
+pub struct WasmStream {
+    guard: Rc<RefCell<Guard>>,
+    session: StreamSession,
+}
+
+#[wasm_bindgen(js_class = StreamSession)]
+impl WasmStream {
+    /// Appends a delta of the response; returns the verdict on the text so far with
+    /// `checked`/`released` positions.
+    #[wasm_bindgen(unchecked_return_type = "StreamVerdict")]
+    pub fn push(&mut self, #[wasm_bindgen(unchecked_param_type = "string")] delta: JsValue) -> Result<JsValue, JsValue> {
+        let delta = text_arg(&delta, "delta")?;
+        let g = self.guard.borrow();
+        to_plain(&self.session.push(&g, &delta).map_err(to_js)?)
+    }
+
+    /// The verdict on the whole response (equals `checkResponse(prompt, text)`).
+    #[wasm_bindgen(unchecked_return_type = "Verdict")]
+    pub fn end(&mut self) -> Result<JsValue, JsValue> {
+        let g = self.guard.borrow();
+        to_plain(&self.session.end(&g).map_err(to_js)?)
+    }
+
+    /// The response text so far.
+    #[wasm_bindgen(getter)]
+    pub fn text(&self) -> String {
+        self.session.text().to_string()
+    }
+}
+
 
 #[derive(Serialize)]
 struct TaxonomyItem {
@@ -313,6 +533,20 @@ pub fn taxonomy() -> Result<JsValue, JsValue> {
         .map(|e| TaxonomyItem { id: e.id, code: e.code, description: e.description })
         .collect();
     to_plain(&items)
+}
+
+/// The `model.onnx` inside a `.parapet` bundle (verified), for running the guard's graph
+/// with another runtime such as onnxruntime-web.
+#[wasm_bindgen(js_name = modelOnnx)]
+pub fn model_onnx(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bundle: JsValue,
+) -> Result<Uint8Array, JsValue> {
+    let bytes = bytes_arg(&bundle)?;
+    let b = crate::bundle::Bundle::from_bytes(&bytes).map_err(to_js)?;
+    let part = b.part("model.onnx").ok_or_else(|| {
+        to_js(Error::bundle("MISSING_PART", "the bundle has no 'model.onnx' part"))
+    })?;
+    Ok(Uint8Array::from(part))
 }
 
 /// The parapet engine version.
