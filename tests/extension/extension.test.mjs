@@ -367,7 +367,7 @@ test('no request left the machine except to the local page (and its local image 
   assert.deepEqual(outside, []);
 });
 
-test('if the engine cannot load, pages keep working and nothing is covered', async () => {
+test('if the engine cannot load, pages keep working and nothing is covered (unless onError is "hide")', async () => {
   // A copy of the extension whose model bundle is truncated: the engine fails with a BundleError.
   const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'parapet-ext-broken-'));
   fs.cpSync(EXT, broken, { recursive: true });
@@ -390,6 +390,22 @@ test('if the engine cannot load, pages keep working and nothing is covered', asy
     assert.equal(s.filter, 'none');
     assert.equal(s.label, false);
     assert.equal(await p.evaluate(() => window.chat.pageAlive()), 'alive');
+    // the options page says why, and "When a check fails: cover it" covers what was not checked
+    const [sw] = ctx.serviceWorkers();
+    const opt = await ctx.newPage();
+    await opt.goto(`chrome-extension://${new URL(sw.url()).host}/options.html`);
+    await opt.waitForFunction(() => document.body.dataset.ready, null, { timeout: T });
+    assert.equal(await opt.evaluate(() => document.body.dataset.ready), 'error');
+    assert.match(await opt.textContent('#engine-info'), /could not be loaded: BundleError/);
+    await opt.selectOption('#onError', 'hide');
+    await opt.click('#save-settings');
+    await p.waitForFunction((i) => document.getElementById(i).getAttribute('data-parapet') === 'error-hidden', id, { timeout: T });
+    const h = await p.evaluate((i) => {
+      const el = document.getElementById(i);
+      return { filter: getComputedStyle(el).filter, label: el.previousElementSibling?.textContent };
+    }, id);
+    assert.match(h.filter, /blur\(/);
+    assert.match(h.label, /could not check/);
   } finally {
     await ctx.close();
     fs.rmSync(broken, { recursive: true, force: true });
