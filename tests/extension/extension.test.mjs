@@ -367,6 +367,15 @@ test('no request left the machine except to the local page (and its local image 
   assert.deepEqual(outside, []);
 });
 
+test('the engine comes back with the stored policy if its offscreen document goes away', async () => {
+  const [sw] = context.serviceWorkers();
+  await sw.evaluate(() => chrome.offscreen.closeDocument());
+  const id = await page.evaluate((t) => window.chat.add('user', t), CASINO);
+  const s = await waitState(id, ['flagged', 'ok', 'error'], T);
+  assert.equal(s.state, 'flagged', JSON.stringify(s));
+  assert.equal(s.labelCategory, 'gambling', 'the custom category saved earlier is in force again');
+});
+
 test('if the engine cannot load, pages keep working and nothing is covered (unless onError is "hide")', async () => {
   // A copy of the extension whose model bundle is truncated: the engine fails with a BundleError.
   const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'parapet-ext-broken-'));

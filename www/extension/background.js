@@ -50,7 +50,16 @@ function engineReady() {
 
 async function engine(req) {
   await engineReady();
-  return send(req);
+  try {
+    return await send(req);
+  } catch (e) {
+    // The offscreen document is gone (closed by Chrome or crashed): create it again, reload the
+    // engine with the stored constitution, and retry once.
+    if (e.code !== 'NO_ENGINE' && !/receiving end does not exist/i.test(String(e.message))) throw e;
+    ready = null;
+    await engineReady();
+    return send(req);
+  }
 }
 
 async function getSettings() {
