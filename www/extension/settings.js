@@ -29,8 +29,6 @@ export const DEFAULT_SETTINGS = {
       user: '[data-testid="user-message"]', streaming: '[data-is-streaming="true"]', images: 'img' },
     { name: 'Gemini', hosts: ['gemini.google.com'],
       message: 'user-query, model-response', user: 'user-query', images: 'img' },
-    { name: 'Le Chat', hosts: ['chat.mistral.ai'],
-      message: '[data-message-author-role]', user: '[data-message-author-role="user"]', images: 'img' },
   ],
 };
 
