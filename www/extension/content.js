@@ -553,11 +553,15 @@
     stop();
     rule = pickRule();
     document.documentElement.setAttribute('data-parapet-active', rule ? `site:${rule.name}` : (settings.generic ? 'generic' : 'off'));
-    observer = new MutationObserver(onMutations);
+    observer = new MutationObserver((records) => {
+      try { onMutations(records); } catch (e) { logOnce(`mut:${e?.message}`, 'error while scanning the page:', e); }
+    });
     observer.observe(document.documentElement, {
       childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['src', 'srcset'],
     });
-    if (rule) scanSubtree(document.body || document.documentElement);
+    if (rule) {
+      try { scanSubtree(document.body || document.documentElement); } catch (e) { logOnce('scan', 'error while scanning the page:', e); }
+    }
   }
 
   async function start() {
