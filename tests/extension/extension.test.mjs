@@ -328,6 +328,32 @@ test('options page: switching the preset re-checks the open page with its thresh
   await opt.close();
 });
 
+test('options page: a "warn" action labels without covering', async () => {
+  const opt = await openOptions();
+  await opt.click('#advanced summary');
+  const original = JSON.parse(await opt.inputValue('#json'));
+  const ids = (await opt.evaluate(async () => (await chrome.runtime.sendMessage({ target: 'background', type: 'policy' })).result.taxonomy.map((t) => t.id)));
+  const c = structuredClone(original);
+  c.categories ??= {};
+  for (const id of ids) c.categories[id] = { ...(c.categories[id] || {}), action: 'warn' };
+  await opt.fill('#json', JSON.stringify(c));
+  await opt.click('#apply-json');
+  await opt.waitForFunction(() => /Saved|Error/.test(document.querySelector('#policy-status').textContent), null, { timeout: T });
+  assert.match(await opt.textContent('#policy-status'), /Saved/);
+  const id = await page.evaluate((t) => window.chat.add('user', t), HARMFUL);
+  const s = await waitState(id, ['warned', 'flagged', 'ok', 'error'], T);
+  assert.equal(s.state, 'warned', JSON.stringify(s));
+  assert.equal(s.filter, 'none');
+  assert.match(s.label, /parapet warning/);
+  assert.equal(s.labelCategory, topCategory(nodeGuard.checkPrompt(HARMFUL)));
+  // back to the policy before
+  await opt.fill('#json', JSON.stringify(original));
+  await opt.click('#apply-json');
+  await opt.waitForFunction(() => /Saved|Error/.test(document.querySelector('#policy-status').textContent) && !/Saving/.test(document.querySelector('#policy-status').textContent), null, { timeout: T });
+  assert.equal((await waitState(id, ['flagged'], T)).state, 'flagged');
+  await opt.close();
+});
+
 test('options page: a site rule switches the page to its selectors (prompt context, hide mode)', async () => {
   const opt = await openOptions();
   const sites = JSON.parse(await opt.inputValue('#sites'));
