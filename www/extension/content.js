@@ -308,8 +308,10 @@
     }
     if (st.stream && st.stream.ending) {
       // It grew again after a pause long enough to end its session: a new session takes the
-      // whole text (the ending one's verdict is dropped).
+      // whole text (the ending one's verdict is dropped, its session freed).
+      const old = st.stream;
       st.stream = null;
+      send({ type: 'stream-abort', id: old.id }).catch(() => {});
     }
     if (!st.stream) {
       const id = `s${++streamSeq}`;
