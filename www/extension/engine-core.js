@@ -2,8 +2,12 @@
 // document, a worker it spawns, or — for measurement only — the service worker). One Guard is
 // loaded once (text model eagerly, image model on the first image) and kept.
 //
-// handle(request) → Promise<result>; requests are plain JSON objects (see README, "Browser
-// extension"). Errors are thrown as Error objects with the engine's `name`/`code`/`path`.
+// handle(request) → Promise<result>; requests are plain JSON objects ({type, ...}): load
+// {constitution}, set-constitution {constitution}, policy, check {text, prompt|null},
+// stream-start {id, prompt, scoreEvery?}, stream-push {id, delta}, stream-end {id},
+// stream-abort {id}, abort-prefix {prefix}, check-image {base64 | url}, ping. Verdicts are
+// returned slimmed to what the extension uses. Errors are thrown as Error objects with the
+// engine's `name`/`code`/`path`.
 import init, { Guard, taxonomy, memoryBytes } from './engine/parapet.js';
 
 const TEXT_BUNDLE = 'engine/parapet-guard.parapet';
