@@ -41,6 +41,10 @@ node --test tests/node/
 step "browser tests: Vite build, worker mode, Cache Storage, crash recovery, memory, demo (Playwright + Chromium)"
 node --test --test-concurrency=1 tests/browser/
 
+step "browser extension in headless Chromium (scripts/build-extension.sh, Playwright)"
+scripts/build-extension.sh
+(cd tests/extension && npm ci --no-audit --no-fund --loglevel=error && node --test --test-timeout=900000 extension.test.mjs)
+
 step "training recipe (tiny slice)"
 ensure_python_env
 .venv/bin/python -m models.recipe.test_recipe
