@@ -11,7 +11,7 @@
 //!
 //! ```text
 //! python3 -m models.recipe.export_dev            # -> /tmp/parapet-dev-prompts.jsonl
-//! cargo run --release --example obfuscation_eval -- /tmp/parapet-dev-prompts.jsonl [--json]
+//! cargo run --release --example obfuscation_eval -- /tmp/parapet-dev-prompts.jsonl [--json] [--only leet,rot13]
 //! ```
 
 use parapet::Guard;
@@ -142,7 +142,16 @@ fn main() {
     println!("| obfuscation | recall, normalisation on | recall, off | on / clean on | FP on | FP off |");
     println!("|---|---|---|---|---|---|");
     let mut clean_recall = 0.0;
+    // `--only a,b` runs just those obfuscations (and `clean`, the baseline).
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(String::from).collect());
     for (name, f) in OBFUSCATIONS {
+        if *name != "clean" && only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
+            continue;
+        }
         let res: Vec<(bool, bool, bool)> = rows
             .par_iter()
             .map(|(t, y)| {

@@ -42,6 +42,9 @@ impl Default for StreamOptions {
     }
 }
 
+/// Response-alone windows (exemplar categories) re-score their tail this many times less often.
+const ALONE_EVERY: usize = 4;
+
 /// Default tokens between re-scorings of a stream's last window.
 pub const DEFAULT_SCORE_EVERY: usize = 64;
 
@@ -83,6 +86,7 @@ pub struct StreamSession {
     /// The last scored window of each group and its outputs.
     tails: HashMap<Group, (Window, Outputs)>,
     scored_tokens: usize,
+    alone_scored_tokens: usize,
     opts: StreamOptions,
     ended: Option<Verdict>,
     runs: usize,
@@ -109,6 +113,7 @@ impl Guard {
             cache: HashMap::new(),
             tails: HashMap::new(),
             scored_tokens: 0,
+            alone_scored_tokens: 0,
             opts,
             ended: None,
             runs: 0,
@@ -158,6 +163,9 @@ impl StreamSession {
         let tokens = self.tokens(guard)?;
         let p = guard.prepare_with(CheckKind::Response, Some(&self.prompt_tokens), &self.text, Some(tokens))?;
         let due = p.tokens >= self.scored_tokens + self.opts.score_every;
+        // Response-alone windows only feed exemplar categories (which fall back to the pair
+        // windows until one is scored): their growing tail is re-scored 4x less often.
+        let due_alone = p.tokens >= self.alone_scored_tokens + ALONE_EVERY * self.opts.score_every;
         let groups = groups(&p);
         let last_of: HashMap<Group, usize> = {
             let mut m = HashMap::new();
@@ -171,7 +179,8 @@ impl StreamSession {
         // inside scored full windows (the same cascade as a check).
         let plan = |cache: &HashMap<Key, Outputs>, idx: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
             idx.filter(|&i| {
-                !cache.contains_key(&key(&p.windows[i])) && (last_of.get(&groups[i]) != Some(&i) || due)
+                let tail_due = if p.meta[i].0 == WindowSet::Alone { due_alone } else { due };
+                !cache.contains_key(&key(&p.windows[i])) && (last_of.get(&groups[i]) != Some(&i) || tail_due)
             })
             .collect()
         };
@@ -186,6 +195,9 @@ impl StreamSession {
         self.run(guard, &p, &run)?;
         if due {
             self.scored_tokens = p.tokens;
+        }
+        if due_alone {
+            self.alone_scored_tokens = p.tokens;
         }
         // Assemble what is scored: cached windows, else the group's previous last window.
         let mut windows = Vec::new();
