@@ -357,6 +357,7 @@ fn the_schema_matches_the_engine() {
         "patterns": [{"id": "p", "regex": "a", "category": "c", "action": "redact", "applies_to": "prompt"},
                      {"id": "q", "keywords": ["b"]}],
         "allow": [{"category": "self_harm", "examples": ["x"], "patterns": ["y"], "keywords": ["z"], "strength": 0.5}],
+        "normalize": false,
     });
     let c = common::guard().parse_constitution(&full.to_string()).unwrap();
     let back: Value = serde_json::from_str(&c.to_json()).unwrap();
