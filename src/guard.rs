@@ -30,10 +30,11 @@ use web_time::Instant;
 /// length, so this bounds time and memory; longer inputs should be split by the caller.
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
 /// Gate of the short-window stage: a full window whose `unsafe` or `prompt_attack`
-/// probability reaches this gets its short windows scored. Benign prose stays far below (its
-/// full windows score ~0.01), so plain documents cost no second pass; a harmful passage
-/// between benign paragraphs scored 0.08–0.29 in full windows in our examples.
-pub const FINE_GATE: f32 = 0.05;
+/// probability reaches this gets its short windows scored. Plain benign prose stays below it
+/// (a library notice: 0.007), so such documents cost no second pass; a harmful passage inside
+/// benign text scored 0.013–0.29 in full windows in our examples (a pipe-bomb sentence after 40
+/// sentences about alchemy: 0.013, then 0.95 with short windows).
+pub const FINE_GATE: f32 = 0.01;
 /// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
 const BATCH: usize = 8;
 /// Exemplars per model call when embedding a constitution: they are short (one prompt each),
@@ -660,9 +661,14 @@ impl Guard {
         if logits.iter().chain(embeddings).any(|x| !x.is_finite()) {
             return Err(Error::input("BAD_OUTPUTS", "the model outputs contain NaN or infinite values"));
         }
-        let probs = logits.chunks(h.max(1)).take(n).map(|r| self.calibrate(r)).collect();
-        let embs = embeddings.chunks(d.max(1)).take(n).map(<[f32]>::to_vec).collect();
-        self.complete(p, probs, embs)
+        let probs: Vec<Vec<f32>> = logits.chunks(h.max(1)).take(n).map(|r| self.calibrate(r)).collect();
+        let embs: Vec<Vec<f32>> = embeddings.chunks(d.max(1)).take(n).map(<[f32]>::to_vec).collect();
+        // The backend ran every short window; keep those the cascade would have run, so the
+        // verdict is the one tract gives.
+        let mut keep: Vec<usize> = (0..n).filter(|&i| p.meta[i].0 != WindowSet::Fine).collect();
+        keep.extend(self.select_fine(p, |i| Some(probs[i].as_slice())));
+        let (kp, ke) = keep.iter().map(|&i| (probs[i].clone(), embs[i].clone())).unzip();
+        self.complete(&p.subset(&keep), kp, ke)
     }
 
     /// Embeddings of the windows of a prompt (one per window), for tools that study exemplar
@@ -905,7 +911,8 @@ pub struct PreparedCheck {
 
 impl PreparedCheck {
     /// The model inputs, in the order the outputs must come back. An external runtime scores
-    /// all of them, short windows included (no cascade: it is the fast path).
+    /// all of them, short windows included; [`Guard::complete_logits`] then keeps the short
+    /// windows the cascade would have run, so verdicts match the guard's own.
     pub fn windows(&self) -> &[Window] {
         &self.windows
     }
