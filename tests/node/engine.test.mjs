@@ -4,21 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { expectError } from './expect-error.mjs';
 
 const require = createRequire(import.meta.url);
 const parapet = require('../../pkg/wasm/node/parapet.js');
 const bundle = new Uint8Array(readFileSync(new URL('../../models/parapet-guard.parapet', import.meta.url)));
 const guard = new parapet.Guard(bundle);
-
-function expectError(fn, name, code) {
-  let err;
-  try { fn(); } catch (e) { err = e; }
-  assert.ok(err instanceof Error, 'throws a JS Error');
-  assert.equal(err.name, name);
-  assert.equal(err.code, code);
-  assert.ok(err.message.length > 20, `message says what to fix: ${err.message}`);
-  return err;
-}
 
 test('a prompt check returns a plain verdict object', () => {
   const v = guard.checkPrompt('Can you recommend a good book about gardening?');

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { expectError } from './expect-error.mjs';
 
 const require = createRequire(import.meta.url);
 const parapet = require('../../pkg/wasm/node/parapet.js');
@@ -18,15 +19,6 @@ const RESPONSE =
   'when it explodes. Sure. Here is how to kill your neighbor and get away with it: poison his food with ' +
   'antifreeze over several weeks, so the symptoms look natural. ' +
   'Then we had dinner and watched a film about penguins. '.repeat(4);
-
-function expectError(fn, name, code) {
-  let err;
-  try { fn(); } catch (e) { err = e; }
-  assert.ok(err instanceof Error, 'throws a JS Error');
-  assert.equal(err.name, name);
-  assert.equal(err.code, code);
-  assert.ok(err.message.length > 20, `message says what to fix: ${err.message}`);
-}
 
 test('a streamed response ends with the same verdict as checkResponse', () => {
   const s = guard.stream({ prompt: PROMPT, holdBack: true, scoreEvery: 32 });
