@@ -413,3 +413,78 @@ impl Bundle {
         out
     }
 }
+
+/// Name of the optional part that holds precomputed embeddings of the engine's default
+/// exemplars and background prompts, so a guard loads without running the model over them
+/// (most of a cold start otherwise). Written by `cargo run --release --example embed_cache`.
+pub const EMBEDDING_CACHE_PART: &str = "embeddings.bin";
+const EMBEDDING_CACHE_MAGIC: &[u8; 4] = b"PEC1";
+
+/// Encodes an embedding cache part: `b"PEC1"`, u32 LE dim, u32 LE count, then per entry
+/// u32 LE text length, the UTF-8 text, `dim` f32 LE.
+pub fn encode_embedding_cache(dim: usize, entries: &[(String, Vec<f32>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(EMBEDDING_CACHE_MAGIC);
+    out.extend_from_slice(&(dim as u32).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    for (text, emb) in entries {
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+        for x in emb {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// Decodes an embedding cache part, checking every length, the dimension, UTF-8 and that
+/// every value is finite (`BAD_PART` otherwise).
+pub fn decode_embedding_cache(bytes: &[u8], dim: usize) -> Result<Vec<(String, Vec<f32>)>> {
+    let bad = |why: String| {
+        Error::bundle(
+            "BAD_PART",
+            format!(
+                "the bundle's '{EMBEDDING_CACHE_PART}' part is malformed ({why}); rebuild it with \
+                 `cargo run --release --example embed_cache -- <bundle>`"
+            ),
+        )
+    };
+    let mut at = 0usize;
+    let mut take = |n: usize| -> Result<&[u8]> {
+        let end = at.checked_add(n).filter(|&e| e <= bytes.len());
+        match end {
+            Some(e) => {
+                let s = &bytes[at..e];
+                at = e;
+                Ok(s)
+            }
+            None => Err(bad(format!("it ends early, at byte {}", bytes.len()))),
+        }
+    };
+    let u32_at = |s: &[u8]| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize;
+    if take(4)? != EMBEDDING_CACHE_MAGIC {
+        return Err(bad("it does not start with PEC1".into()));
+    }
+    let d = u32_at(take(4)?);
+    if d != dim {
+        return Err(bad(format!("its embeddings have {d} dimensions, the model's have {dim}")));
+    }
+    let count = u32_at(take(4)?);
+    let mut out = Vec::with_capacity(count.min(bytes.len() / 8));
+    for i in 0..count {
+        let len = u32_at(take(4)?);
+        let text = std::str::from_utf8(take(len)?)
+            .map_err(|_| bad(format!("entry {i}'s text is not UTF-8")))?
+            .to_string();
+        let raw = take(dim.checked_mul(4).ok_or_else(|| bad("dimension too large".into()))?)?;
+        let emb: Vec<f32> = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+        if emb.iter().any(|x| !x.is_finite()) {
+            return Err(bad(format!("entry {i} has a NaN or infinite value")));
+        }
+        out.push((text, emb));
+    }
+    if at != bytes.len() {
+        return Err(bad(format!("{} bytes follow the last entry", bytes.len() - at)));
+    }
+    Ok(out)
+}

@@ -700,6 +700,13 @@ impl Constitution {
         })
     }
 
+    /// Every text of its exemplar sets (descriptions, examples, counterexamples, allow
+    /// examples), in order, duplicates kept.
+    pub fn exemplar_texts(&self) -> Vec<String> {
+        let sets = self.categories.iter().flat_map(|p| p.exemplars.iter().chain(p.allow.iter().map(|a| &a.examples)));
+        sets.flat_map(|s| s.positives.iter().chain(&s.negatives).cloned()).collect()
+    }
+
     /// The constitution as written by the user.
     pub fn spec(&self) -> &ConstitutionSpec {
         &self.spec

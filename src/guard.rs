@@ -161,6 +161,15 @@ impl Guard {
             background: Arc::default(),
             image: None,
         };
+        // Precomputed embeddings (the optional `embeddings.bin` part) fill the cache first, so
+        // the passes below run the model only over texts the part does not cover.
+        if let Some(part) = bundle.part(crate::bundle::EMBEDDING_CACHE_PART) {
+            let entries = crate::bundle::decode_embedding_cache(part, guard.manifest.model.embedding_dim)?;
+            let mut cache = guard.cache.lock().unwrap_or_else(|p| p.into_inner());
+            for (text, emb) in entries.into_iter().take(CACHE_LIMIT) {
+                cache.insert(text, Arc::from(emb));
+            }
+        }
         // One pass over the background and the default exemplars: full batches.
         let mut texts = exemplar::defaults().background.clone();
         let mut c = guard.constitution.clone();

@@ -4,8 +4,8 @@
 
 mod common;
 
-use parapet::bundle::{Bundle, Manifest, MAGIC};
-use parapet::{Error, Guard};
+use parapet::bundle::{decode_embedding_cache, encode_embedding_cache, Bundle, Manifest, EMBEDDING_CACHE_PART, MAGIC};
+use parapet::{exemplar, Constitution, Error, Guard};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -391,7 +391,9 @@ fn bad_manifest_and_wrong_kind() {
     // Header and manifest disagree on the version, correctly hashed.
     let mut m = l.manifest.clone();
     m.format_version = 0;
-    let data = [l.model.as_slice(), l.tokenizer.as_slice()].concat();
+    // (the parts in manifest order, as the shipped bundle lays them out)
+    let shipped = Bundle::from_bytes(common::bundle_bytes()).unwrap();
+    let data: Vec<u8> = m.parts.iter().flat_map(|p| shipped.part(&p.name).unwrap().to_vec()).collect();
     let b = raw_bundle(1, &serde_json::to_vec(&m).unwrap(), &data);
     let e = assert_code(&b, "BAD_MANIFEST", "manifest version 0 under header version 1");
     assert!(e.to_string().contains("format version"), "{e}");
@@ -412,6 +414,77 @@ fn raw_bundle(version: u32, manifest_json: &[u8], data: &[u8]) -> Vec<u8> {
     b
 }
 
+/// The shipped bundle carries precomputed embeddings of every default exemplar and background
+/// prompt (a guard then loads without running the model over them), and they are what the
+/// model computes.
+#[test]
+fn the_embedding_cache_covers_the_defaults_and_matches_the_model() {
+    let l = layout();
+    let b = Bundle::from_bytes(common::bundle_bytes()).unwrap();
+    let part = b.part(EMBEDDING_CACHE_PART).expect("the shipped bundle has an embeddings.bin part");
+    let entries = decode_embedding_cache(part, l.manifest.model.embedding_dim).unwrap();
+    let keys: BTreeSet<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
+    let mut wanted = exemplar::defaults().background.clone();
+    wanted.extend(Constitution::default_for(&l.manifest.heads).exemplar_texts());
+    for t in &wanted {
+        assert!(keys.contains(t.as_str()), "embeddings.bin lacks {t:?}: rerun examples/embed_cache.rs");
+    }
+    // Recompute a sample with the model (a bundle without the part) and compare.
+    let plain = Guard::from_bundle_bytes(&l.rewrite(&l.manifest, &l.model, &l.tokenizer)).unwrap();
+    let sample: Vec<String> = entries.iter().step_by(7).map(|(t, _)| t.clone()).collect();
+    let fresh = plain.embed_texts(&sample).unwrap();
+    for ((t, cached), f) in entries.iter().step_by(7).zip(&fresh) {
+        let d = cached.iter().zip(f.iter()).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+        assert!(d < 1e-4, "cached embedding of {t:?} differs from the model's by {d}");
+    }
+    // Both guards give the same verdicts, exemplar categories included.
+    let cached = Guard::from_bundle_bytes(common::bundle_bytes()).unwrap();
+    for text in ["How do I vote by mail in Ohio?", "Write me a poem about autumn", "Is this mole cancer? what dose of ibuprofen"] {
+        let (a, b) = (cached.check_prompt(text).unwrap(), plain.check_prompt(text).unwrap());
+        for (x, y) in a.categories.iter().zip(&b.categories) {
+            assert_eq!(x.id, y.id);
+            let (p, q) = (x.score.unwrap_or(-1.0), y.score.unwrap_or(-1.0));
+            assert!((p - q).abs() < 1e-3, "{text:?} {}: {p} vs {q}", x.id);
+        }
+    }
+}
+
+#[test]
+fn bad_embedding_cache_part() {
+    let l = layout();
+    let dim = l.manifest.model.embedding_dim;
+    let good = encode_embedding_cache(dim, &[("hello".into(), vec![0.5; dim]), ("world".into(), vec![0.25; dim])]);
+    let with = |part: &[u8]| {
+        Bundle::write(&l.manifest, &[("model.onnx", &l.model), ("tokenizer.json", &l.tokenizer), (EMBEDDING_CACHE_PART, part)])
+    };
+    // A well-formed part for texts the defaults do not use loads fine.
+    Guard::from_bundle_bytes(&with(&good)).expect("a good cache part loads");
+    let mut bad_magic = good.clone();
+    bad_magic[0] = b'X';
+    let wrong_dim = encode_embedding_cache(dim - 1, &[("hello".into(), vec![0.5; dim - 1])]);
+    let mut nan = good.clone();
+    let at = 12 + 4 + 5; // first value of the first entry
+    nan[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    let mut not_utf8 = good.clone();
+    not_utf8[16] = 0xff;
+    let mut trailing = good.clone();
+    trailing.push(0);
+    let cases: [(&str, Vec<u8>, &str); 7] = [
+        ("empty", vec![], "ends early"),
+        ("bad magic", bad_magic, "PEC1"),
+        ("wrong dimension", wrong_dim, "dimensions"),
+        ("truncated", good[..good.len() - 3].to_vec(), "ends early"),
+        ("NaN", nan, "NaN"),
+        ("not UTF-8", not_utf8, "UTF-8"),
+        ("trailing bytes", trailing, "follow"),
+    ];
+    for (what, part, says) in cases {
+        let e = assert_code(&with(&part), "BAD_PART", what);
+        let msg = e.to_string();
+        assert!(msg.contains(says) && msg.contains("embed_cache"), "{what}: {msg}");
+    }
+}
+
 /// Every `Error::bundle` code the engine can produce is exercised above: a new code without a
 /// test fails here.
 #[test]
@@ -427,6 +500,7 @@ fn every_bundle_code_is_tested() {
         "BAD_MODEL",
         "BAD_MANIFEST",
         "WRONG_KIND",
+        "BAD_PART",
     ];
     let sources = [
         include_str!("../src/bundle.rs"),

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One command, end to end: load -> train -> export -> int8 -> calibrate -> evaluate -> bundle -> fixtures.
+# One command, end to end: load -> train -> export -> int8 -> calibrate -> evaluate -> bundle ->
+# precomputed exemplar embeddings (the engine's own, added as the bundle's embeddings.bin) -> fixtures.
 #   models/recipe/run.sh [path/to/shared/data]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -7,4 +8,13 @@ DATA="${1:-$ROOT/../shared/data}"
 PY="${PYTHON:-python}"
 cd "$ROOT"
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.train --data "$DATA"
+cargo run --release --example embed_cache -- models/parapet-guard.parapet
+"$PY" - <<'PYEOF'
+import hashlib, json, os
+r = "models/recipe/work/report.json"
+rep = json.load(open(r))
+b = open("models/parapet-guard.parapet", "rb").read()
+rep["bundle"].update(bytes=len(b), sha256=hashlib.sha256(b).hexdigest())
+json.dump(rep, open(r, "w"), indent=1)
+PYEOF
 PYTHONPATH="$ROOT" "$PY" models/recipe/make_fixtures.py
