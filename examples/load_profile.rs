@@ -38,8 +38,9 @@ fn main() -> anyhow_free::Result {
         let _plan = opt.into_runnable()?;
         let runnable = ms(t);
         let t = Instant::now();
-        let _g = Guard::from_bundle_bytes(&bytes)?;
+        let g = Guard::from_bundle_bytes(&bytes)?;
         let guard = ms(t);
+        println!("  guard.info().load_ms: {:?}", g.info().load_ms);
         println!(
             "round {round}: verify {verify:.0} ms, parse {parse:.0}, into_typed {typing:.0}, declutter {declutter:.0}, \
              optimize {optimize:.0}, runnable {runnable:.0}; Guard::from_bundle_bytes total {guard:.0} ms"

@@ -64,6 +64,26 @@ pub struct BundleInfo {
     pub heads: Vec<String>,
     /// Longest model input in tokens.
     pub max_seq_len: usize,
+    /// Where the load's time went.
+    pub load_ms: LoadTimings,
+}
+
+/// Milliseconds spent in each phase of loading a guard (`info().load_ms`; `guard.info.loadMs`
+/// in JS): what a cold start costs besides instantiating the `.wasm`.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadTimings {
+    /// Parsing the container and checking every sha256.
+    pub verify: f64,
+    /// Loading the tokenizer.
+    pub tokenizer: f64,
+    /// Parsing, optimising and validating the ONNX graph.
+    pub model: f64,
+    /// Embedding the default exemplars and background prompts the bundle's `embeddings.bin`
+    /// part does not cover (reading that part included).
+    pub exemplars: f64,
+    /// All of it.
+    pub total: f64,
 }
 
 /// A loaded guard.
@@ -79,6 +99,7 @@ pub struct Guard {
     cache: Arc<Mutex<HashMap<String, Embedding>>>,
     /// Embeddings of the shipped background set of benign prompts.
     background: Arc<Vec<Embedding>>,
+    load_ms: LoadTimings,
 }
 
 /// The optional image model of a guard.
@@ -118,11 +139,18 @@ fn ms(since: Instant) -> f64 {
 impl Guard {
     /// Loads a guard from the bytes of a `.parapet` bundle, with the default constitution.
     pub fn from_bundle_bytes(bytes: &[u8]) -> Result<Guard> {
-        Guard::from_bundle(Bundle::from_bytes(bytes)?)
+        let t = Instant::now();
+        let bundle = Bundle::from_bytes(bytes)?;
+        let verify = ms(t);
+        let mut g = Guard::from_bundle(bundle)?;
+        g.load_ms.verify = verify;
+        g.load_ms.total += verify;
+        Ok(g)
     }
 
     /// Loads a guard from a verified bundle.
     pub fn from_bundle(bundle: Bundle) -> Result<Guard> {
+        let t_start = Instant::now();
         let m = bundle.manifest.clone();
         let missing = |n: &str| Error::bundle("MISSING_PART", format!("the bundle has no '{n}' part"));
         let encoder = TextEncoder::from_bytes(
@@ -130,6 +158,8 @@ impl Guard {
             &m.tokenizer,
             m.max_seq_len,
         )?;
+        let tokenizer_ms = ms(t_start);
+        let t = Instant::now();
         let probe = encoder.prompt_windows(&encoder.tokenize("hello")?).remove(0);
         let model = TextModel::from_onnx(
             bundle.part("model.onnx").ok_or_else(|| missing("model.onnx"))?,
@@ -150,6 +180,8 @@ impl Guard {
                 ),
             ));
         }
+        let model_ms = ms(t);
+        let t = Instant::now();
         let constitution = Constitution::default_for(&m.heads);
         let mut guard = Guard {
             sha256: bundle.sha256.clone(),
@@ -160,6 +192,7 @@ impl Guard {
             cache: Arc::default(),
             background: Arc::default(),
             image: None,
+            load_ms: LoadTimings::default(),
         };
         // Precomputed embeddings (the optional `embeddings.bin` part) fill the cache first, so
         // the passes below run the model only over texts the part does not cover.
@@ -180,6 +213,13 @@ impl Guard {
         guard.background = Arc::new(guard.embed_texts(&exemplar::defaults().background)?);
         guard.embed_constitution(&mut c)?;
         guard.constitution = c;
+        guard.load_ms = LoadTimings {
+            verify: 0.0,
+            tokenizer: tokenizer_ms,
+            model: model_ms,
+            exemplars: ms(t),
+            total: ms(t_start),
+        };
         Ok(guard)
     }
 
@@ -412,6 +452,7 @@ impl Guard {
             sha256: self.sha256.clone(),
             heads: m.heads.iter().map(|h| h.id.clone()).collect(),
             max_seq_len: m.max_seq_len,
+            load_ms: self.load_ms,
         }
     }
 

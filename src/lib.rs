@@ -38,7 +38,7 @@ pub use constitution::{
     Preset, Source,
 };
 pub use error::{Error, Result};
-pub use guard::{BundleInfo, Guard, ImageBundleInfo, PreparedCheck, MAX_INPUT_BYTES};
+pub use guard::{BundleInfo, Guard, ImageBundleInfo, LoadTimings, PreparedCheck, MAX_INPUT_BYTES};
 pub use normalize::ViewKind;
 pub use stream::{StreamOptions, StreamSession, StreamVerdict};
 pub use image::{ImageBundle, MAX_ENCODED_BYTES, MAX_IMAGE_PIXELS};

@@ -168,6 +168,13 @@ fn info_and_taxonomy() {
     GUARD.with(|g| {
         let info = g.borrow().info().unwrap();
         assert_eq!(get(&info, "sha256").as_string().unwrap().len(), 64);
+        // Load phases, in milliseconds: each present and the total covers them.
+        let l = get(&info, "loadMs");
+        let ms = |k: &str| get(&l, k).as_f64().unwrap_or(f64::NAN);
+        for k in ["verify", "tokenizer", "model", "exemplars", "total"] {
+            assert!(ms(k).is_finite() && ms(k) >= 0.0, "loadMs.{k} = {}", ms(k));
+        }
+        assert!(ms("total") >= ms("model") && ms("total") >= ms("exemplars"));
     });
     let t: js_sys::Array = parapet::wasm::taxonomy().unwrap().dyn_into().unwrap();
     assert_eq!(t.length() as usize, parapet::taxonomy::TAXONOMY.len());

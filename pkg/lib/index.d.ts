@@ -2,13 +2,13 @@
 import type {
   Verdict, CategoryResult, TextSpan, Timings, Action, Source, AppliesTo, Constitution, CategoryOverride,
   CustomCategory, PatternRule, AllowRule, CategoryPolicy, BundleInfo, ImageBundleInfo, ImageLike,
-  TaxonomyItem, ParapetError,
+  TaxonomyItem, ParapetError, LoadTimings,
 } from '../wasm/web/parapet.js';
 
 export type {
   Verdict, CategoryResult, TextSpan, Timings, Action, Source, AppliesTo, Constitution, CategoryOverride,
   CustomCategory, PatternRule, AllowRule, CategoryPolicy, BundleInfo, ImageBundleInfo, ImageLike,
-  TaxonomyItem, ParapetError,
+  TaxonomyItem, ParapetError, LoadTimings,
 };
 
 /** Where a bundle comes from: a URL (or, in Node, a file path), or its bytes. */

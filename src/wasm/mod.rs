@@ -186,7 +186,9 @@ export interface CategoryPolicy {
   id: string; description: string; enabled: boolean; threshold: number; action: Action;
   appliesTo: AppliesTo; scored: boolean; source: Source | null;
 }
-export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number }
+/** Milliseconds per load phase: sha256 checks, tokenizer, ONNX parse + optimise, default exemplar embeddings. */
+export interface LoadTimings { verify: number; tokenizer: number; model: number; exemplars: number; total: number }
+export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; loadMs: LoadTimings }
 export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number] }
 /** Raw pixels as in a canvas ImageData: RGBA, row-major, width * height * 4 bytes. */
 export interface ImageLike { width: number; height: number; data: Uint8ClampedArray | Uint8Array }

@@ -52,6 +52,7 @@ test('default bundle from the package: verdicts equal the raw engine glue', asyn
   assert.equal(guard.worker, false);
   assert.equal(guard.backend, 'wasm');
   assert.match(guard.info.sha256, /^[0-9a-f]{64}$/);
+  assert.ok(guard.info.loadMs.total >= guard.info.loadMs.model, JSON.stringify(guard.info.loadMs));
   // The bundle's trailer hash, as the loader checks it on every load.
   assert.match(await verifyBundleHash(bundle), /^[0-9a-f]{64}$/);
   const flipped = bundle.slice();
