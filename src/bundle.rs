@@ -187,6 +187,12 @@ impl Container {
     /// version, lengths, the manifest and the whole-file trailer hash (which covers every byte;
     /// when it fails, each part's own sha256 is checked so the error names the damaged part).
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Container> {
+        Container::from_bytes_hashed(bytes, None)
+    }
+
+    /// As [`Container::from_bytes`]; with `known_sha256` (the file's sha256, already computed
+    /// and its trailer already checked by the caller, e.g. with WebCrypto) nothing is hashed.
+    pub(crate) fn from_bytes_hashed(bytes: &[u8], known_sha256: Option<&str>) -> Result<Container> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(Error::bundle(
                 "BAD_MAGIC",
@@ -227,11 +233,16 @@ impl Container {
         }
         // One pass over the file gives both the trailer check and the file's own sha256 (hashing
         // 24 MB is slow in wasm: each pass costs ~0.3-0.6 s of a cold start).
-        let mut hasher = Sha256::new();
-        hasher.update(&bytes[..body_end]);
-        let trailer_ok = hasher.clone().finalize().as_slice() == &bytes[body_end..];
-        hasher.update(&bytes[body_end..]);
-        let file_sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let (trailer_ok, file_sha256) = match known_sha256 {
+            Some(h) => (true, h.to_ascii_lowercase()),
+            None => {
+                let mut hasher = Sha256::new();
+                hasher.update(&bytes[..body_end]);
+                let ok = hasher.clone().finalize().as_slice() == &bytes[body_end..];
+                hasher.update(&bytes[body_end..]);
+                (ok, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>())
+            }
+        };
         let manifest_bytes = &bytes[HEADER_LEN..HEADER_LEN + manifest_len];
         let parsed = serde_json::from_slice::<serde_json::Value>(manifest_bytes)
             .and_then(|v| serde_json::from_value::<Envelope>(v.clone()).map(|e| (v, e)));
@@ -317,7 +328,23 @@ impl Bundle {
     /// lengths, the manifest and the whole-file trailer hash (part hashes name the damaged part
     /// when it fails).
     pub fn from_bytes(bytes: &[u8]) -> Result<Bundle> {
-        let c = Container::from_bytes(bytes)?;
+        Bundle::from_bytes_hashed(bytes, None)
+    }
+
+    /// As [`Bundle::from_bytes`], for a caller that has already checked the trailer and
+    /// computed the file's sha256 (`known_sha256`, 64 hex digits): the bundle is parsed and
+    /// validated but not hashed again (hashing 24 MB takes about a second in wasm; parapet's JS
+    /// loader does it with WebCrypto). Pass only a hash computed over exactly these bytes.
+    pub fn from_bytes_hashed(bytes: &[u8], known_sha256: Option<&str>) -> Result<Bundle> {
+        if let Some(h) = known_sha256 {
+            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(Error::input(
+                    "INVALID_ARGUMENT",
+                    "sha256 must be the bundle file's sha256 as 64 hex digits (or be left out)",
+                ));
+            }
+        }
+        let c = Container::from_bytes_hashed(bytes, known_sha256)?;
         if c.kind != "text-guard" {
             let hint = if c.kind == "image-guard" {
                 " (load image bundles with Guard::load_image_bundle / guard.loadImageModel)"

@@ -77,8 +77,18 @@ pub struct LoadTimings {
     pub verify: f64,
     /// Loading the tokenizer.
     pub tokenizer: f64,
-    /// Parsing, optimising and validating the ONNX graph.
+    /// Parsing, optimising and validating the ONNX graph (the sum of the five below).
     pub model: f64,
+    /// Parsing the ONNX protobuf.
+    pub model_parse: f64,
+    /// tract's `into_typed` (shape inference; constant weights are folded here).
+    pub model_typed: f64,
+    /// tract's `into_decluttered`.
+    pub model_declutter: f64,
+    /// tract's `into_optimized` + `into_runnable` (kernel selection, weight packing).
+    pub model_optimize: f64,
+    /// One probe run that checks the outputs match the manifest.
+    pub model_validate: f64,
     /// Embedding the default exemplars and background prompts the bundle's `embeddings.bin`
     /// part does not cover (reading that part included).
     pub exemplars: f64,
@@ -139,8 +149,14 @@ fn ms(since: Instant) -> f64 {
 impl Guard {
     /// Loads a guard from the bytes of a `.parapet` bundle, with the default constitution.
     pub fn from_bundle_bytes(bytes: &[u8]) -> Result<Guard> {
+        Guard::from_bundle_bytes_hashed(bytes, None)
+    }
+
+    /// As [`Guard::from_bundle_bytes`], with the file's sha256 already computed and its trailer
+    /// checked by the caller (see [`Bundle::from_bytes_hashed`]).
+    pub fn from_bundle_bytes_hashed(bytes: &[u8], known_sha256: Option<&str>) -> Result<Guard> {
         let t = Instant::now();
-        let bundle = Bundle::from_bytes(bytes)?;
+        let bundle = Bundle::from_bytes_hashed(bytes, known_sha256)?;
         let verify = ms(t);
         let mut g = Guard::from_bundle(bundle)?;
         g.load_ms.verify = verify;
@@ -217,6 +233,11 @@ impl Guard {
             verify: 0.0,
             tokenizer: tokenizer_ms,
             model: model_ms,
+            model_parse: guard.model.load_ms[0],
+            model_typed: guard.model.load_ms[1],
+            model_declutter: guard.model.load_ms[2],
+            model_optimize: guard.model.load_ms[3],
+            model_validate: guard.model.load_ms[4],
             exemplars: ms(t),
             total: ms(t_start),
         };

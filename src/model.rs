@@ -27,6 +27,8 @@ pub struct TextModel {
     n_heads: usize,
     emb_dim: usize,
     tables: TableSizes,
+    /// Milliseconds spent loading it: `[parse, into_typed, declutter, optimise, validate]`.
+    pub load_ms: [f64; 5],
 }
 
 /// Rows of the constant tables the graph gathers from, by what indexes them (`None`: no such
@@ -97,6 +99,16 @@ impl TextModel {
     ) -> Result<TextModel> {
         // Models written by onnxruntime tools carry value_info shapes with their own symbols
         // that clash with ours in tract; the graph itself has all we need.
+        let clock = web_time::Instant::now();
+        let mut lap = {
+            let mut last = clock;
+            move || {
+                let now = web_time::Instant::now();
+                let d = now.duration_since(last).as_secs_f64() * 1000.0;
+                last = now;
+                d
+            }
+        };
         let mut model = tract_onnx::onnx()
             .with_ignore_value_info(true)
             .with_ignore_output_shapes(true)
@@ -113,13 +125,19 @@ impl TextModel {
                 .set_input_fact(i, i64::fact([batch.to_dim(), seq.to_dim()]).into())
                 .map_err(bad_model)?;
         }
-        let typed = model.into_typed().and_then(|m| m.into_decluttered()).map_err(bad_model)?;
+        let parse = lap();
+        let typed = model.into_typed().map_err(bad_model)?;
+        let typing = lap();
+        let typed = typed.into_decluttered().map_err(bad_model)?;
+        let declutter = lap();
         let tables = TableSizes::of(&typed).map_err(bad_model)?;
         let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
-        let m = TextModel { plan, n_heads, emb_dim: spec.embedding_dim, tables };
+        let optimize = lap();
+        let mut m = TextModel { plan, n_heads, emb_dim: spec.embedding_dim, tables, load_ms: [parse, typing, declutter, optimize, 0.0] };
         let probe_ids = probe.ids.iter().map(|&i| usize::try_from(i).unwrap_or(usize::MAX)).max();
         m.check_limits(probe_ids.map_or(0, |i| i.saturating_add(1)), probe.ids.len())?;
         m.validate(probe)?;
+        m.load_ms[4] = lap();
         Ok(m)
     }
 

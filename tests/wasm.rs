@@ -6,7 +6,7 @@
 //! guard keeps working after every error.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{Object, Reflect, Uint8Array};
 use parapet::wasm::WasmGuard;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -16,7 +16,7 @@ static BUNDLE: &[u8] = include_bytes!("../models/parapet-guard.parapet");
 thread_local! {
     // Loading optimises the model (seconds in wasm): share one guard across tests.
     static GUARD: std::cell::RefCell<WasmGuard> = std::cell::RefCell::new(
-        WasmGuard::new(Uint8Array::from(BUNDLE).into(), JsValue::UNDEFINED)
+        WasmGuard::new(Uint8Array::from(BUNDLE).into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
             .expect("the shipped bundle loads"),
     );
 }
@@ -35,7 +35,7 @@ fn assert_js_error(err: JsValue, name: &str, code: &str) -> String {
 }
 
 fn new_guard(bytes: &[u8]) -> Result<WasmGuard, JsValue> {
-    WasmGuard::new(Uint8Array::from(bytes).into(), JsValue::UNDEFINED)
+    WasmGuard::new(Uint8Array::from(bytes).into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
 }
 
 #[wasm_bindgen_test]
@@ -96,8 +96,29 @@ fn wrong_argument_types_are_input_errors() {
         // Still usable afterwards.
         g.check_prompt("hello".into()).unwrap();
     });
-    let e = WasmGuard::new(JsValue::from("not bytes"), JsValue::UNDEFINED).err().unwrap();
+    let e = WasmGuard::new(JsValue::from("not bytes"), JsValue::UNDEFINED, JsValue::UNDEFINED).err().unwrap();
     assert_js_error(e, "InputError", "INVALID_ARGUMENT");
+}
+
+/// `new Guard(bytes, constitution, {sha256})`: a hash the caller computed (the npm loader, with
+/// WebCrypto) is checked for form and used as the bundle's sha256; the engine does not hash again.
+#[wasm_bindgen_test]
+fn a_caller_computed_sha256_is_checked_and_used() {
+    let opts = |v: JsValue| {
+        let o = Object::new();
+        Reflect::set(&o, &"sha256".into(), &v).unwrap();
+        JsValue::from(o)
+    };
+    let bundle = || JsValue::from(Uint8Array::from(BUNDLE));
+    for bad in [JsValue::from(5), opts("abc".into()), opts(JsValue::from(1)), opts("g".repeat(64).into())] {
+        let e = WasmGuard::new(bundle(), JsValue::UNDEFINED, bad).err().expect("a bad sha256 option is refused");
+        assert!(String::from(js_sys::Error::from(e.clone()).message()).contains("sha256"));
+        assert_js_error(e, "InputError", "INVALID_ARGUMENT");
+    }
+    let sha = parapet::bundle::sha256_hex(BUNDLE);
+    let g = WasmGuard::new(bundle(), JsValue::UNDEFINED, opts(sha.to_uppercase().into())).expect("loads");
+    assert_eq!(get(&g.info().unwrap(), "sha256").as_string().unwrap(), sha);
+    g.check_prompt("hello".into()).unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -7,7 +7,7 @@
 
 import { crashedError, inputError, isEngineCrash, parapetError } from './errors.js';
 import { instantiate } from './glue.js';
-import { DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, loadBundle } from './loader.js';
+import { bundleSha256, DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, loadBundle } from './loader.js';
 
 /** Windows per backend run (the engine's own batch size for tract). */
 const BATCH = 8;
@@ -40,8 +40,8 @@ export class EngineHost {
 
   /** Instantiates a fresh engine and loads the bundle, constitution and (if loaded) image model. */
   async build(bytes, first) {
-    const instance = await instantiate({ wasmUrl: this.o.wasmUrl });
-    const guard = new instance.glue.Guard(bytes, this.constitution ?? undefined);
+    const [instance, sha256] = await Promise.all([instantiate({ wasmUrl: this.o.wasmUrl }), bundleSha256(bytes)]);
+    const guard = new instance.glue.Guard(bytes, this.constitution ?? undefined, sha256 ? { sha256 } : undefined);
     if (this.backend && first) {
       this.spec = guard.modelSpec;
       const onnx = instance.glue.modelOnnx(bytes);

@@ -41,6 +41,17 @@ export async function verifyBundleHash(bytes) {
   return toHex(digest);
 }
 
+/**
+ * The bundle file's sha256 (hex) when its trailer checks out, computed with WebCrypto; null
+ * when WebCrypto is missing or the trailer fails (the engine then checks, and names the
+ * problem). Handed to the engine so it does not hash the file again in wasm (~1 s for 24 MB).
+ */
+export async function bundleSha256(bytes) {
+  if (await verifyBundleHash(bytes) !== toHex(bytes.subarray(Math.max(0, bytes.byteLength - 32)))) return null;
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  return toHex(digest);
+}
+
 function describe(source) {
   return typeof source === 'string' ? source : source instanceof URL ? source.href : String(source);
 }

@@ -186,8 +186,12 @@ export interface CategoryPolicy {
   id: string; description: string; enabled: boolean; threshold: number; action: Action;
   appliesTo: AppliesTo; scored: boolean; source: Source | null;
 }
+/** `new Guard(bundle, constitution, options)`. `sha256`: the bundle file's sha256 (hex), computed by the caller
+ *  over exactly these bytes after checking the bundle's trailer (parapet's loader does, with WebCrypto); the
+ *  engine then does not hash the 24 MB again (about a second in wasm). Leave it out to have the engine check. */
+export interface GuardOptions { sha256?: string }
 /** Milliseconds per load phase: sha256 checks, tokenizer, ONNX parse + optimise, default exemplar embeddings. */
-export interface LoadTimings { verify: number; tokenizer: number; model: number; exemplars: number; total: number }
+export interface LoadTimings { verify: number; tokenizer: number; model: number; modelParse: number; modelTyped: number; modelDeclutter: number; modelOptimize: number; modelValidate: number; exemplars: number; total: number }
 export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; loadMs: LoadTimings }
 export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number] }
 /** Raw pixels as in a canvas ImageData: RGBA, row-major, width * height * 4 bytes. */
@@ -218,10 +222,21 @@ impl WasmGuard {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bundle: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Constitution | string | null")]
         constitution: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GuardOptions")] options: JsValue,
     ) -> Result<WasmGuard, JsValue> {
         console_error_panic_hook::set_once();
+        let sha256 = if options.is_undefined() || options.is_null() {
+            None
+        } else if !options.is_object() {
+            return Err(arg_error("the third argument is an options object: {sha256?: string}"));
+        } else {
+            match Reflect::get(&options, &"sha256".into()).unwrap_or(JsValue::UNDEFINED) {
+                v if v.is_undefined() || v.is_null() => None,
+                v => Some(v.as_string().ok_or_else(|| arg_error("options.sha256 must be a string of 64 hex digits"))?),
+            }
+        };
         let bytes = bytes_arg(&bundle)?;
-        let mut inner = Guard::from_bundle_bytes(&bytes).map_err(to_js)?;
+        let mut inner = Guard::from_bundle_bytes_hashed(&bytes, sha256.as_deref()).map_err(to_js)?;
         drop(bytes);
         if let Some(json) = constitution_json(&constitution)? {
             inner.set_constitution_json(&json).map_err(to_js)?;

@@ -5,6 +5,7 @@
 // Needs scripts/build-pkg.sh first (wasm glue + models copied into pkg/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -53,6 +54,9 @@ test('default bundle from the package: verdicts equal the raw engine glue', asyn
   assert.equal(guard.backend, 'wasm');
   assert.match(guard.info.sha256, /^[0-9a-f]{64}$/);
   assert.ok(guard.info.loadMs.total >= guard.info.loadMs.model, JSON.stringify(guard.info.loadMs));
+  // The loader hashes the bundle with WebCrypto and hands the engine the file's sha256 (so the
+  // engine does not hash it again in wasm): it must be the real one.
+  assert.equal(guard.info.sha256, createHash('sha256').update(bundle).digest('hex'));
   // The bundle's trailer hash, as the loader checks it on every load.
   assert.match(await verifyBundleHash(bundle), /^[0-9a-f]{64}$/);
   const flipped = bundle.slice();
