@@ -135,17 +135,16 @@ export async function runWarm(env) {
       },
     } : {}),
   };
-  // The windows parapet runs for each text, as one batch like parapet: its full windows come
-  // first in a PreparedCheck; the short (64-token) windows after them run only when a full
-  // window's unsafe or prompt_attack score reaches 0.01 (the cascade), so they are fed to
-  // onnxruntime-web only if parapet's verdict says the gate opened.
+  // onnxruntime-web runs the model windows parapet's check runs, as one batch like parapet
+  // (a PreparedCheck lists the full windows first). parapet may also run short 64-token windows
+  // inside a full window whose unsafe or prompt_attack score reaches 0.01 (its cascade against
+  // diluted harmful passages): that cost stays in parapet's time, flagged "cascade" below.
   const tasks = {};
   for (const n of LENGTHS) {
     const v = guard.checkPrompt(texts[n]);
     const gate = Math.max(...v.categories.filter((c) => c.id === 'unsafe' || c.id === 'prompt_attack').map((c) => c.score ?? 0));
     const p = guard.prepare('prompt', texts[n]);
-    const k = gate >= 0.01 ? p.windows : v.windows;
-    tasks[n] = { text: texts[n], feeds: [p.feeds(0, k)], windows: k, cascade: gate >= 0.01 };
+    tasks[n] = { text: texts[n], feeds: [p.feeds(0, v.windows)], windows: v.windows, cascade: gate >= 0.01 };
     p.free();
   }
   // Warm-up: V8 starts wasm on its baseline tier; ~3 s per contender before timing.
@@ -206,16 +205,25 @@ export async function runWarm(env) {
   return { lengths: results, image, wasmMemoryBytes: memory, contenders: [...Object.keys(contenders), 'parapet.infer'] };
 }
 
-/** Cold start of one contender, timed from a state where the bytes are already in memory. */
+/**
+ * Cold start of one contender, timed from a state where the bytes are already in memory. For
+ * parapet, what `load()` does: instantiate the .wasm and, meanwhile, hash the bundle with
+ * WebCrypto (trailer check + the file's sha256, handed to the engine), then load and check.
+ */
 export async function coldParapet(loadGlue, bundle) {
   const t0 = performance.now();
-  const parapet = await loadGlue();
+  const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
+  const [parapet, sha256] = await Promise.all([loadGlue(), (async () => {
+    const body = await crypto.subtle.digest('SHA-256', bundle.subarray(0, bundle.length - 32));
+    if (hex(body) !== hex(bundle.subarray(bundle.length - 32))) throw new Error('bundle trailer mismatch');
+    return hex(await crypto.subtle.digest('SHA-256', bundle));
+  })()]);
   const t1 = performance.now();
-  const guard = new parapet.Guard(bundle);
+  const guard = new parapet.Guard(bundle, undefined, { sha256 });
   const t2 = performance.now();
   guard.checkPrompt('Is it safe to eat raw cookie dough?');
   const t3 = performance.now();
-  return { instantiate_ms: t1 - t0, load_ms: t2 - t1, first_check_ms: t3 - t2, total_ms: t3 - t0 };
+  return { instantiate_ms: t1 - t0, load_ms: t2 - t1, first_check_ms: t3 - t2, total_ms: t3 - t0, phases: guard.info.loadMs };
 }
 
 export async function coldOrt(loadOrt, onnx) {

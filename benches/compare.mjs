@@ -82,7 +82,7 @@ function coldInFreshProcesses(reps = 3) {
       if (r.status !== 0) throw new Error(`cold start of ${which} failed: ${r.stderr}`);
       runs.push(JSON.parse(r.stdout.trim().split('\n').pop()));
     }
-    out[which] = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, runs[0][k] === null ? null : median(runs.map((x) => x[k]))]));
+    out[which] = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, typeof runs[0][k] !== 'number' ? runs[0][k] : median(runs.map((x) => x[k]))]));
     log(`cold ${which}: ${out[which].total_ms.toFixed(0)} ms (median of ${reps} fresh processes)`);
   }
   return out;
@@ -138,7 +138,7 @@ async function browserBench() {
     for (const which of ['parapet', 'ort.shipped', 'ort.int8']) {
       const reps = [];
       for (let i = 0; i < 3; i++) reps.push(await run(`cold-${which}`));
-      cold[which] = Object.fromEntries(Object.keys(reps[0]).map((k) => [k, reps[0][k] === null ? null : median(reps.map((x) => x[k]))]));
+      cold[which] = Object.fromEntries(Object.keys(reps[0]).map((k) => [k, typeof reps[0][k] !== 'number' ? reps[0][k] : median(reps.map((x) => x[k]))]));
       log(`cold ${which}: ${cold[which].total_ms.toFixed(0)} ms (median of 3 fresh pages)`);
     }
     const warm = await run('warm');
@@ -191,6 +191,9 @@ function report(r) {
   console.log(`cold start (bytes in memory → first verdict): parapet ${f(cold.parapet.total_ms)} ms `
     + `(instantiate ${f(cold.parapet.instantiate_ms)}, load ${f(cold.parapet.load_ms)}, first check ${f(cold.parapet.first_check_ms)}); `
     + `onnxruntime-web session + first run: int8 ${f(cold['ort.int8'].total_ms)} ms, identical file ${f(cold['ort.shipped'].total_ms)} ms`);
+  const ph = cold.parapet.phases;
+  if (ph) console.log(`parapet load phases (one cold run): verify ${f(ph.verify)}, tokenizer ${f(ph.tokenizer)}, model ${f(ph.model)} `
+    + `(parse ${f(ph.modelParse)}, into_typed ${f(ph.modelTyped)}, declutter ${f(ph.modelDeclutter)}, optimise ${f(ph.modelOptimize)}, probe ${f(ph.modelValidate)}), exemplars ${f(ph.exemplars)} ms`);
   if (warm.image) console.log(`image 224×224: parapet ${f(warm.image.median.parapet)} ms, onnxruntime-web (JS preprocessing) ${f(warm.image.median.ort)} ms → ${out.image_ratio.toFixed(2)}×`);
   const mb = (b) => (b / 1e6).toFixed(1);
   const s = r.sizes;
