@@ -16,6 +16,8 @@
 // Images: parapet.checkImage(224x224 RGBA) vs onnxruntime-web on the identical open_nsfw graph
 // with the same resize/crop/mean preprocessing written in JS.
 
+import { bundleSha256 } from '../pkg/lib/loader.js';
+
 export const LENGTHS = [16, 64, 128, 512];
 const WORDS = ('the a garden club met on tuesday to talk about compost tomatoes and slugs in the spring '
   + 'weather while someone brought bread and tea for everyone who came early to help set up the chairs '
@@ -212,12 +214,8 @@ export async function runWarm(env) {
  */
 export async function coldParapet(loadGlue, bundle) {
   const t0 = performance.now();
-  const hex = (b) => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
-  const [parapet, sha256] = await Promise.all([loadGlue(), (async () => {
-    const body = await crypto.subtle.digest('SHA-256', bundle.subarray(0, bundle.length - 32));
-    if (hex(body) !== hex(bundle.subarray(bundle.length - 32))) throw new Error('bundle trailer mismatch');
-    return hex(await crypto.subtle.digest('SHA-256', bundle));
-  })()]);
+  const [parapet, sha256] = await Promise.all([loadGlue(), bundleSha256(bundle)]);
+  if (!sha256) throw new Error('the bundle fails its trailer hash (or WebCrypto is missing)');
   const t1 = performance.now();
   const guard = new parapet.Guard(bundle, undefined, { sha256 });
   const t2 = performance.now();

@@ -100,7 +100,7 @@ async function nodeBench() {
 // ---- headless Chromium ------------------------------------------------------------------------
 const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 function serve() {
-  const allowed = ['benches/', 'pkg/wasm/web/', 'models/', 'target/bench/', 'node_modules/onnxruntime-web/dist/', 'node_modules/@huggingface/tokenizers/dist/'];
+  const allowed = ['benches/', 'pkg/wasm/web/', 'pkg/lib/', 'models/', 'target/bench/', 'node_modules/onnxruntime-web/dist/', 'node_modules/@huggingface/tokenizers/dist/'];
   const server = createServer((req, res) => {
     const rel = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
     if (!allowed.some((a) => rel.startsWith(a)) || !existsSync(join(ROOT, rel)) || !statSync(join(ROOT, rel)).isFile()) {

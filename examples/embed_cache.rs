@@ -5,7 +5,7 @@
 //!
 //!     cargo run --release --example embed_cache -- models/parapet-guard.parapet [out]
 use parapet::bundle::{encode_embedding_cache, EMBEDDING_CACHE_PART};
-use parapet::{exemplar, Bundle, Constitution, Guard};
+use parapet::{Bundle, Guard};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -23,8 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let refs: Vec<(&str, &[u8])> = keep.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     // Embed with the model itself, from a bundle without the cache.
     let guard = Guard::from_bundle_bytes(&Bundle::write(&bundle.manifest, &refs))?;
-    let mut texts: Vec<String> = exemplar::defaults().background.clone();
-    texts.extend(Constitution::default_for(&bundle.manifest.heads).exemplar_texts());
+    let mut texts = guard.default_texts();
     texts.sort();
     texts.dedup();
     let embs = guard.embed_texts(&texts)?;

@@ -146,7 +146,11 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
 
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+fn hex(digest: &[u8]) -> String {
     let mut s = String::with_capacity(64);
     for b in digest {
         s.push_str(&format!("{b:02x}"));
@@ -240,7 +244,7 @@ impl Container {
                 hasher.update(&bytes[..body_end]);
                 let ok = hasher.clone().finalize().as_slice() == &bytes[body_end..];
                 hasher.update(&bytes[body_end..]);
-                (ok, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>())
+                (ok, hex(&hasher.finalize()))
             }
         };
         let manifest_bytes = &bytes[HEADER_LEN..HEADER_LEN + manifest_len];
@@ -281,8 +285,8 @@ impl Container {
             let part = &data[range];
             // The trailer covers every byte; when it fails, the parts' own hashes say which
             // part is damaged.
-            let actual = if trailer_ok { String::new() } else { sha256_hex(part) };
-            if !trailer_ok && !actual.eq_ignore_ascii_case(&p.sha256) {
+            let actual = if trailer_ok { None } else { Some(sha256_hex(part)) };
+            if let Some(actual) = actual.filter(|a| !a.eq_ignore_ascii_case(&p.sha256)) {
                 return Err(Error::bundle(
                     "HASH_MISMATCH",
                     format!(

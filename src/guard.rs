@@ -73,7 +73,8 @@ pub struct BundleInfo {
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LoadTimings {
-    /// Parsing the container and checking every sha256.
+    /// Parsing the container and checking its trailer hash (no hashing when the caller supplied
+    /// the file's sha256).
     pub verify: f64,
     /// Loading the tokenizer.
     pub tokenizer: f64,
@@ -220,12 +221,8 @@ impl Guard {
             }
         }
         // One pass over the background and the default exemplars: full batches.
-        let mut texts = exemplar::defaults().background.clone();
+        guard.embed_texts(&guard.default_texts())?;
         let mut c = guard.constitution.clone();
-        for set in c.exemplar_sets_mut() {
-            texts.extend(set.positives.iter().chain(&set.negatives).cloned());
-        }
-        guard.embed_texts(&texts)?;
         guard.background = Arc::new(guard.embed_texts(&exemplar::defaults().background)?);
         guard.embed_constitution(&mut c)?;
         guard.constitution = c;
@@ -242,6 +239,15 @@ impl Guard {
             total: ms(t_start),
         };
         Ok(guard)
+    }
+
+    /// The texts a freshly loaded guard embeds, which a bundle's `embeddings.bin` part holds:
+    /// the background prompts and every exemplar text of the default constitution for this
+    /// guard's heads.
+    pub fn default_texts(&self) -> Vec<String> {
+        let mut texts = exemplar::defaults().background.clone();
+        texts.extend(Constitution::default_for(&self.manifest.heads).exemplar_texts());
+        texts
     }
 
     /// Embeddings of texts, each run as one prompt window (its first, for a long text), through

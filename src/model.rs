@@ -99,9 +99,8 @@ impl TextModel {
     ) -> Result<TextModel> {
         // Models written by onnxruntime tools carry value_info shapes with their own symbols
         // that clash with ours in tract; the graph itself has all we need.
-        let clock = web_time::Instant::now();
         let mut lap = {
-            let mut last = clock;
+            let mut last = web_time::Instant::now();
             move || {
                 let now = web_time::Instant::now();
                 let d = now.duration_since(last).as_secs_f64() * 1000.0;

@@ -5,7 +5,7 @@
 mod common;
 
 use parapet::bundle::{decode_embedding_cache, encode_embedding_cache, Bundle, Manifest, EMBEDDING_CACHE_PART, MAGIC};
-use parapet::{exemplar, Constitution, Error, Guard};
+use parapet::{Error, Guard};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -424,13 +424,13 @@ fn the_embedding_cache_covers_the_defaults_and_matches_the_model() {
     let part = b.part(EMBEDDING_CACHE_PART).expect("the shipped bundle has an embeddings.bin part");
     let entries = decode_embedding_cache(part, l.manifest.model.embedding_dim).unwrap();
     let keys: BTreeSet<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
-    let mut wanted = exemplar::defaults().background.clone();
-    wanted.extend(Constitution::default_for(&l.manifest.heads).exemplar_texts());
+    // Recompute a sample with the model (a bundle without the part) and compare.
+    let plain = Guard::from_bundle_bytes(&l.rewrite(&l.manifest, &l.model, &l.tokenizer)).unwrap();
+    let wanted = plain.default_texts();
+    assert!(wanted.len() > 100, "the background and default exemplars: {} texts", wanted.len());
     for t in &wanted {
         assert!(keys.contains(t.as_str()), "embeddings.bin lacks {t:?}: rerun examples/embed_cache.rs");
     }
-    // Recompute a sample with the model (a bundle without the part) and compare.
-    let plain = Guard::from_bundle_bytes(&l.rewrite(&l.manifest, &l.model, &l.tokenizer)).unwrap();
     let sample: Vec<String> = entries.iter().step_by(7).map(|(t, _)| t.clone()).collect();
     let fresh = plain.embed_texts(&sample).unwrap();
     for ((t, cached), f) in entries.iter().step_by(7).zip(&fresh) {
