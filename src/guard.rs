@@ -16,7 +16,7 @@ use crate::constitution::{Action, CheckKind, Constitution, Source};
 use crate::image::{ImageBundle, ImageManifest, ImageModel, Pixels};
 use crate::error::{Error, Result};
 use crate::exemplar::{self, Embedding, ExemplarSet};
-use crate::model::TextModel;
+use crate::model::{EngineChoice, TextModel};
 use crate::normalize::{self, View, ViewKind};
 use crate::patterns;
 use crate::text::{TextEncoder, Tokens, Window, FINE_LEN};
@@ -64,6 +64,11 @@ pub struct BundleInfo {
     pub heads: Vec<String>,
     /// Longest model input in tokens.
     pub max_seq_len: usize,
+    /// Which engine runs the text model: `"int8"` (parapet's own) or `"tract"`.
+    pub engine: &'static str,
+    /// Why a guard asked for `"auto"` runs on tract although the graph was recognised (empty
+    /// otherwise): its int8 outputs disagreed with the bundle's precomputed embeddings.
+    pub engine_note: String,
     /// Where the load's time went.
     pub load_ms: LoadTimings,
 }
@@ -111,6 +116,7 @@ pub struct Guard {
     /// Embeddings of the shipped background set of benign prompts.
     background: Arc<Vec<Embedding>>,
     load_ms: LoadTimings,
+    engine_note: String,
 }
 
 /// The optional image model of a guard.
@@ -143,6 +149,33 @@ fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + (-x).exp())
 }
 
+/// Cosine agreement the int8 engine must reach with tract's precomputed embeddings (measured on
+/// the shipped bundle: 0.9999+; a wrongly read graph gives far less).
+const INT8_MIN_COSINE: f32 = 0.999;
+/// How many precomputed embeddings the int8 engine is checked against at load.
+const INT8_CHECK_TEXTS: usize = 4;
+
+/// Runs a few of the bundle's precomputed texts through the model; `Some(worst cosine)` if any
+/// falls below [`INT8_MIN_COSINE`].
+fn int8_disagreement(model: &TextModel, encoder: &TextEncoder, entries: &[(String, Vec<f32>)]) -> Result<Option<f32>> {
+    let mut windows = Vec::new();
+    let mut refs = Vec::new();
+    for (text, emb) in entries.iter().take(INT8_CHECK_TEXTS) {
+        if let Some(w) = encoder.prompt_windows(&encoder.tokenize(text)?).into_iter().next() {
+            windows.push(w);
+            refs.push(emb);
+        }
+    }
+    let out = model.run(&windows, encoder.pad)?;
+    let worst = out
+        .embeddings
+        .iter()
+        .zip(refs)
+        .map(|(a, b)| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>())
+        .fold(1.0f32, f32::min);
+    Ok((!(worst >= INT8_MIN_COSINE)).then_some(worst))
+}
+
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
@@ -156,10 +189,15 @@ impl Guard {
     /// As [`Guard::from_bundle_bytes`], with the file's sha256 already computed and its trailer
     /// checked by the caller (see [`Bundle::from_bytes_hashed`]).
     pub fn from_bundle_bytes_hashed(bytes: &[u8], known_sha256: Option<&str>) -> Result<Guard> {
+        Guard::from_bundle_bytes_with(bytes, known_sha256, EngineChoice::Auto)
+    }
+
+    /// As [`Guard::from_bundle_bytes_hashed`], with the text engine chosen.
+    pub fn from_bundle_bytes_with(bytes: &[u8], known_sha256: Option<&str>, engine: EngineChoice) -> Result<Guard> {
         let t = Instant::now();
         let bundle = Bundle::from_bytes_hashed(bytes, known_sha256)?;
         let verify = ms(t);
-        let mut g = Guard::from_bundle(bundle)?;
+        let mut g = Guard::from_bundle_with(bundle, engine)?;
         g.load_ms.verify = verify;
         g.load_ms.total += verify;
         Ok(g)
@@ -167,6 +205,11 @@ impl Guard {
 
     /// Loads a guard from a verified bundle.
     pub fn from_bundle(bundle: Bundle) -> Result<Guard> {
+        Guard::from_bundle_with(bundle, EngineChoice::Auto)
+    }
+
+    /// Loads a guard from a verified bundle, with the text engine chosen.
+    pub fn from_bundle_with(bundle: Bundle, engine: EngineChoice) -> Result<Guard> {
         let t_start = Instant::now();
         let m = bundle.manifest.clone();
         let missing = |n: &str| Error::bundle("MISSING_PART", format!("the bundle has no '{n}' part"));
@@ -178,12 +221,33 @@ impl Guard {
         let tokenizer_ms = ms(t_start);
         let t = Instant::now();
         let probe = encoder.prompt_windows(&encoder.tokenize("hello")?).remove(0);
-        let model = TextModel::from_onnx(
-            bundle.part("model.onnx").ok_or_else(|| missing("model.onnx"))?,
-            &m.model,
-            m.heads.len(),
-            &probe,
-        )?;
+        let onnx = bundle.part("model.onnx").ok_or_else(|| missing("model.onnx"))?;
+        let mut model = TextModel::from_onnx_with(onnx, &m.model, m.heads.len(), &probe, engine)?;
+        // The int8 engine's own check: the bundle's precomputed embeddings (made with tract at
+        // build time) must come out again. On "auto" a disagreement falls back to tract.
+        let mut cache_entries = None;
+        let mut engine_note = String::new();
+        if let Some(part) = bundle.part(crate::bundle::EMBEDDING_CACHE_PART) {
+            let entries = crate::bundle::decode_embedding_cache(part, m.model.embedding_dim)?;
+            if model.engine() == "int8" {
+                if let Some(worst) = int8_disagreement(&model, &encoder, &entries)? {
+                    if engine == EngineChoice::Int8 {
+                        return Err(Error::bundle(
+                            "UNSUPPORTED_ENGINE",
+                            format!(
+                                "the int8 engine's embeddings differ from the bundle's \
+                                 embeddings.bin (cosine {worst:.4}); load it with engine \"auto\" or \"tract\""
+                            ),
+                        ));
+                    }
+                    engine_note = format!(
+                        "int8 embeddings disagreed with embeddings.bin (cosine {worst:.4}); running on tract"
+                    );
+                    model = TextModel::from_onnx_with(onnx, &m.model, m.heads.len(), &probe, EngineChoice::Tract)?;
+                }
+            }
+            cache_entries = Some(entries);
+        }
         model.check_limits(encoder.vocab_size(), m.max_seq_len)?;
         // Batches are padded with pad_id, which the model embeds like any id.
         if m.tokenizer.pad_id as usize >= encoder.vocab_size() {
@@ -210,11 +274,11 @@ impl Guard {
             background: Arc::default(),
             image: None,
             load_ms: LoadTimings::default(),
+            engine_note,
         };
         // Precomputed embeddings (the optional `embeddings.bin` part) fill the cache first, so
         // the passes below run the model only over texts the part does not cover.
-        if let Some(part) = bundle.part(crate::bundle::EMBEDDING_CACHE_PART) {
-            let entries = crate::bundle::decode_embedding_cache(part, guard.manifest.model.embedding_dim)?;
+        if let Some(entries) = cache_entries {
             let mut cache = guard.cache.lock().unwrap_or_else(|p| p.into_inner());
             for (text, emb) in entries.into_iter().take(CACHE_LIMIT) {
                 cache.insert(text, Arc::from(emb));
@@ -479,6 +543,8 @@ impl Guard {
             sha256: self.sha256.clone(),
             heads: m.heads.iter().map(|h| h.id.clone()).collect(),
             max_seq_len: m.max_seq_len,
+            engine: self.model.engine(),
+            engine_note: self.engine_note.clone(),
             load_ms: self.load_ms,
         }
     }

@@ -6,6 +6,7 @@
 //! manifest fails to load instead of producing nonsense.
 
 use crate::bundle::ModelSpec;
+use crate::encoder::Encoder;
 use crate::error::{Error, Result};
 use crate::text::Window;
 use std::sync::Arc;
@@ -20,13 +21,45 @@ pub struct ModelOutput {
     pub embeddings: Vec<Vec<f32>>,
 }
 
+/// Which engine runs the text model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EngineChoice {
+    /// parapet's int8 engine when the graph is the recipe's encoder, tract otherwise.
+    #[default]
+    Auto,
+    /// Always tract (the reference f32 path).
+    Tract,
+    /// parapet's int8 engine; a model it does not recognise is an error.
+    Int8,
+}
+
+impl EngineChoice {
+    /// Parses `auto` / `tract` / `int8`.
+    pub fn parse(s: &str) -> Result<EngineChoice> {
+        match s {
+            "auto" => Ok(EngineChoice::Auto),
+            "tract" => Ok(EngineChoice::Tract),
+            "int8" => Ok(EngineChoice::Int8),
+            _ => Err(Error::input(
+                "INVALID_ARGUMENT",
+                format!("engine must be \"auto\", \"tract\" or \"int8\", not {s:?}"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Engine {
+    Tract { plan: Arc<TypedRunnableModel>, tables: TableSizes },
+    Int8(Arc<Encoder>),
+}
+
 /// An optimised, runnable guard model.
 #[derive(Debug, Clone)]
 pub struct TextModel {
-    plan: Arc<TypedRunnableModel>,
+    engine: Engine,
     n_heads: usize,
     emb_dim: usize,
-    tables: TableSizes,
     /// Milliseconds spent loading it: `[parse, into_typed, declutter, optimise, validate]`.
     pub load_ms: [f64; 5],
 }
@@ -90,6 +123,14 @@ fn bad_model(e: impl std::fmt::Display) -> Error {
 }
 
 impl TextModel {
+    /// `"int8"` (parapet's engine) or `"tract"`.
+    pub fn engine(&self) -> &'static str {
+        match self.engine {
+            Engine::Tract { .. } => "tract",
+            Engine::Int8(_) => "int8",
+        }
+    }
+
     /// Parses, optimises and validates the ONNX model.
     pub fn from_onnx(
         bytes: &[u8],
@@ -97,6 +138,45 @@ impl TextModel {
         n_heads: usize,
         probe: &Window,
     ) -> Result<TextModel> {
+        TextModel::from_onnx_with(bytes, spec, n_heads, probe, EngineChoice::Auto)
+    }
+
+    /// As [`TextModel::from_onnx`], with the engine chosen.
+    pub fn from_onnx_with(
+        bytes: &[u8],
+        spec: &ModelSpec,
+        n_heads: usize,
+        probe: &Window,
+        choice: EngineChoice,
+    ) -> Result<TextModel> {
+        if choice != EngineChoice::Tract {
+            let t = web_time::Instant::now();
+            match Encoder::recognize(bytes, spec) {
+                Some(enc) => {
+                    let parse = t.elapsed().as_secs_f64() * 1000.0;
+                    let mut m = TextModel {
+                        engine: Engine::Int8(Arc::new(enc)),
+                        n_heads,
+                        emb_dim: spec.embedding_dim,
+                        load_ms: [parse, 0.0, 0.0, 0.0, 0.0],
+                    };
+                    let t = web_time::Instant::now();
+                    let probe_ids = probe.ids.iter().map(|&i| usize::try_from(i).unwrap_or(usize::MAX)).max();
+                    m.check_limits(probe_ids.map_or(0, |i| i.saturating_add(1)), probe.ids.len())?;
+                    m.validate(probe)?;
+                    m.load_ms[4] = t.elapsed().as_secs_f64() * 1000.0;
+                    return Ok(m);
+                }
+                None if choice == EngineChoice::Int8 => {
+                    return Err(Error::bundle(
+                        "UNSUPPORTED_ENGINE",
+                        "the int8 engine runs only the recipe's encoder (models/recipe) and this \
+                         model.onnx is another graph; load it with engine \"auto\" or \"tract\"",
+                    ))
+                }
+                None => {}
+            }
+        }
         // Models written by onnxruntime tools carry value_info shapes with their own symbols
         // that clash with ours in tract; the graph itself has all we need.
         let mut lap = {
@@ -132,7 +212,12 @@ impl TextModel {
         let tables = TableSizes::of(&typed).map_err(bad_model)?;
         let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
         let optimize = lap();
-        let mut m = TextModel { plan, n_heads, emb_dim: spec.embedding_dim, tables, load_ms: [parse, typing, declutter, optimize, 0.0] };
+        let mut m = TextModel {
+            engine: Engine::Tract { plan, tables },
+            n_heads,
+            emb_dim: spec.embedding_dim,
+            load_ms: [parse, typing, declutter, optimize, 0.0],
+        };
         let probe_ids = probe.ids.iter().map(|&i| usize::try_from(i).unwrap_or(usize::MAX)).max();
         m.check_limits(probe_ids.map_or(0, |i| i.saturating_add(1)), probe.ids.len())?;
         m.validate(probe)?;
@@ -145,7 +230,15 @@ impl TextModel {
     /// wasm kills the instance), so a tokenizer with more ids than the model embeds, or a
     /// `max_seq_len` beyond the model's positions, must be refused at load time.
     pub fn check_limits(&self, vocab_size: usize, max_seq_len: usize) -> Result<()> {
-        let t = &self.tables;
+        let own;
+        let t = match &self.engine {
+            Engine::Tract { tables, .. } => tables,
+            Engine::Int8(enc) => {
+                let (ids, positions, types) = enc.table_sizes();
+                own = TableSizes { ids: Some(ids), types: Some(types), positions: Some(positions) };
+                &own
+            }
+        };
         if let Some(rows) = t.ids.filter(|&rows| vocab_size > rows) {
             return Err(Error::bundle(
                 "BAD_TOKENIZER",
@@ -178,25 +271,33 @@ impl TextModel {
 
     /// Runs `probe` (a short real window) to see the output widths the graph really produces.
     fn validate(&self, probe: &Window) -> Result<()> {
-        let raw = self.run_raw(std::slice::from_ref(probe), 0).map_err(bad_model)?;
-        let (l, e) = (&raw[0], &raw[1]);
-        if l.shape() != [1, self.n_heads] {
+        let (l, e): (Vec<usize>, Vec<usize>) = match &self.engine {
+            Engine::Tract { .. } => {
+                let raw = self.run_raw(std::slice::from_ref(probe), 0).map_err(bad_model)?;
+                (raw[0].shape().to_vec(), raw[1].shape().to_vec())
+            }
+            Engine::Int8(enc) => {
+                enc.run(std::slice::from_ref(probe)).map_err(bad_model)?;
+                (vec![1, enc.n_out()], vec![1, enc.hidden()])
+            }
+        };
+        if l != [1, self.n_heads] {
             return Err(Error::bundle(
                 "OUTPUT_MISMATCH",
                 format!(
                     "the model's logits have shape {:?} but the manifest lists {} heads; the \
                      manifest does not describe this model, rebuild the bundle",
-                    l.shape(),
+                    l,
                     self.n_heads
                 ),
             ));
         }
-        if e.shape() != [1, self.emb_dim] {
+        if e != [1, self.emb_dim] {
             return Err(Error::bundle(
                 "OUTPUT_MISMATCH",
                 format!(
                     "the model's embedding has shape {:?} but the manifest says {}; rebuild the bundle",
-                    e.shape(),
+                    e,
                     self.emb_dim
                 ),
             ));
@@ -205,6 +306,9 @@ impl TextModel {
     }
 
     fn run_raw(&self, windows: &[Window], pad: i64) -> TractResult<TVec<TValue>> {
+        let Engine::Tract { plan, .. } = &self.engine else {
+            return Err(tract_onnx::prelude::TractError::msg("not a tract model"));
+        };
         let b = windows.len();
         let s = windows.iter().map(|w| w.ids.len()).max().unwrap_or(0);
         let mut ids = tract_ndarray::Array2::<i64>::from_elem((b, s), pad);
@@ -217,13 +321,16 @@ impl TextModel {
                 types[(r, c)] = t;
             }
         }
-        self.plan.run(tvec!(ids.into_tvalue(), mask.into_tvalue(), types.into_tvalue()))
+        plan.run(tvec!(ids.into_tvalue(), mask.into_tvalue(), types.into_tvalue()))
     }
 
     /// Runs a batch of windows (padded to the longest).
     pub fn run(&self, windows: &[Window], pad: i64) -> Result<ModelOutput> {
         if windows.is_empty() {
             return Ok(ModelOutput::default());
+        }
+        if let Engine::Int8(enc) = &self.engine {
+            return enc.run(windows);
         }
         let out = self.run_raw(windows, pad).map_err(Error::inference)?;
         let rows = |t: &TValue, w: usize| -> Result<Vec<Vec<f32>>> {

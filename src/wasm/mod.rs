@@ -10,6 +10,7 @@
 use crate::constitution::Constitution;
 use crate::error::Error;
 use crate::guard::{Guard, PreparedCheck};
+use crate::model::EngineChoice;
 use crate::stream::{StreamOptions, StreamSession};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -189,10 +190,16 @@ export interface CategoryPolicy {
 /** `new Guard(bundle, constitution, options)`. `sha256`: the bundle file's sha256 (hex), computed by the caller
  *  over exactly these bytes after checking the bundle's trailer (parapet's loader does, with WebCrypto); the
  *  engine then does not hash the 24 MB again (about a second in wasm). Leave it out to have the engine check. */
-export interface GuardOptions { sha256?: string }
+export interface GuardOptions {
+  sha256?: string;
+  /** Text engine. "auto" (default): parapet's int8 engine for the recipe's encoder (the shipped model), tract
+   *  for any other graph. "int8": that engine or an error (BundleError UNSUPPORTED_ENGINE). "tract": tract's f32
+   *  path, the reference (slower to load and run; probabilities differ from int8 by ~1e-3). */
+  engine?: "auto" | "int8" | "tract";
+}
 /** Milliseconds per load phase: sha256 checks, tokenizer, ONNX parse + optimise, default exemplar embeddings. */
 export interface LoadTimings { verify: number; tokenizer: number; model: number; modelParse: number; modelTyped: number; modelDeclutter: number; modelOptimize: number; modelValidate: number; exemplars: number; total: number }
-export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; loadMs: LoadTimings }
+export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; engine: "int8" | "tract"; engineNote: string; loadMs: LoadTimings }
 export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number] }
 /** Raw pixels as in a canvas ImageData: RGBA, row-major, width * height * 4 bytes. */
 export interface ImageLike { width: number; height: number; data: Uint8ClampedArray | Uint8Array }
@@ -225,18 +232,24 @@ impl WasmGuard {
         #[wasm_bindgen(unchecked_optional_param_type = "GuardOptions")] options: JsValue,
     ) -> Result<WasmGuard, JsValue> {
         console_error_panic_hook::set_once();
-        let sha256 = if options.is_undefined() || options.is_null() {
-            None
+        let (sha256, engine) = if options.is_undefined() || options.is_null() {
+            (None, EngineChoice::Auto)
         } else if !options.is_object() {
-            return Err(arg_error("the third argument is an options object: {sha256?: string}"));
+            return Err(arg_error("the third argument is an options object: {sha256?: string, engine?: \"auto\" | \"int8\" | \"tract\"}"));
         } else {
-            match Reflect::get(&options, &"sha256".into()).unwrap_or(JsValue::UNDEFINED) {
+            let sha = match Reflect::get(&options, &"sha256".into()).unwrap_or(JsValue::UNDEFINED) {
                 v if v.is_undefined() || v.is_null() => None,
                 v => Some(v.as_string().ok_or_else(|| arg_error("options.sha256 must be a string of 64 hex digits"))?),
-            }
+            };
+            let engine = match Reflect::get(&options, &"engine".into()).unwrap_or(JsValue::UNDEFINED) {
+                v if v.is_undefined() || v.is_null() => EngineChoice::Auto,
+                v => EngineChoice::parse(&v.as_string().ok_or_else(|| arg_error("options.engine must be \"auto\", \"int8\" or \"tract\""))?)
+                    .map_err(to_js)?,
+            };
+            (sha, engine)
         };
         let bytes = bytes_arg(&bundle)?;
-        let mut inner = Guard::from_bundle_bytes_hashed(&bytes, sha256.as_deref()).map_err(to_js)?;
+        let mut inner = Guard::from_bundle_bytes_with(&bytes, sha256.as_deref(), engine).map_err(to_js)?;
         drop(bytes);
         if let Some(json) = constitution_json(&constitution)? {
             inner.set_constitution_json(&json).map_err(to_js)?;

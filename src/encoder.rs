@@ -1,0 +1,808 @@
+//! parapet's own int8 engine for the recipe's encoder (a BERT/MiniLM with mean pooling and a
+//! linear head), used instead of tract when the bundle's `model.onnx` is that graph.
+//!
+//! Why: tract runs the int8 weight-only model on its f32 path (it folds the weights to f32 at
+//! load, which with graph optimisation is most of a cold start in wasm), and onnxruntime-web's
+//! dynamic-int8 kernels are ~2× faster than any f32 path. This engine keeps the weights as
+//! integers and runs every weight matmul as 16-bit × 16-bit → 32-bit dot products
+//! (`i32x4.dot_i16x8_s` in wasm simd128, 8 multiply-adds per instruction against 4 for f32):
+//!
+//! - weights: the bundle's int8 per-output-channel weights, widened to i16 and transposed once at
+//!   load (no graph to optimise: loading is reading the protobuf);
+//! - activations: quantised per row (token) to 14 bits (±8191) right before each matmul, so the
+//!   i32 sums cannot overflow for K ≤ 2048 (8191 × 127 × 2048 < 2³¹). Against tract's f32
+//!   activations this moves logits by ~1e-3 (measured in `tests/encoder_parity.rs` and the
+//!   README), where onnxruntime's 8-bit dynamic quantisation moves them by ~1e-1;
+//! - windows are not padded: the linear layers run over all windows' tokens at once, attention
+//!   per window, so a batch costs its real tokens only.
+//!
+//! Everything else (embedding, LayerNorm, attention, erf-GELU, pooling, the head) is f32.
+//! Integer sums are exact and the f32 code is the same on every target, so native and wasm give
+//! the same numbers. Recognition is strict: any graph it does not fully understand goes to
+//! tract; and the guard checks the result against the bundle's precomputed `embeddings.bin`.
+
+use crate::bundle::ModelSpec;
+use crate::error::{Error, Result};
+use crate::model::ModelOutput;
+use crate::onnx_pb::{self, Graph, Tensor};
+use crate::text::Window;
+use std::collections::HashMap;
+
+/// Largest quantised activation magnitude (14 bits); see the module docs for the bound.
+const QMAX: f32 = 8191.0;
+/// Largest inner dimension the i32 accumulators are proven safe for with [`QMAX`] and int8 weights.
+const MAX_K: usize = 2048;
+
+/// One weight matmul + bias: `y = x · W + b`, W stored transposed (`[n][k]`) as i16.
+#[derive(Debug, Clone)]
+struct Linear {
+    k: usize,
+    n: usize,
+    w: Vec<i16>,
+    scale: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+#[derive(Debug, Clone)]
+struct Norm {
+    gamma: Vec<f32>,
+    beta: Vec<f32>,
+}
+
+#[derive(Debug, Clone)]
+struct Layer {
+    /// Query, key and value fused: `n = 3 × hidden`.
+    qkv: Linear,
+    attn_out: Linear,
+    attn_ln: Norm,
+    inter: Linear,
+    out: Linear,
+    out_ln: Norm,
+}
+
+/// The recipe's encoder with its weights, ready to run.
+#[derive(Debug, Clone)]
+pub struct Encoder {
+    hidden: usize,
+    heads: usize,
+    eps: f32,
+    vocab: usize,
+    positions: usize,
+    types: usize,
+    word_q: Vec<i8>,
+    word_scale: Vec<f32>,
+    pos: Vec<f32>,
+    type_emb: Vec<f32>,
+    emb_ln: Norm,
+    layers: Vec<Layer>,
+    n_out: usize,
+    cls_w: Vec<f32>,
+    cls_b: Vec<f32>,
+}
+
+struct Recognizer<'g, 'a> {
+    g: &'g Graph<'a>,
+    producer: HashMap<&'g str, usize>,
+}
+
+impl<'g, 'a> Recognizer<'g, 'a> {
+    fn konst(&self, name: &str) -> Option<&'g Tensor<'a>> {
+        self.g.consts.get(name)
+    }
+
+    fn f32s(&self, name: &str, dims: &[usize]) -> Option<Vec<f32>> {
+        let t = self.konst(name)?;
+        let d: Vec<usize> = t.dims.iter().map(|&d| usize::try_from(d).ok()).collect::<Option<_>>()?;
+        (d == dims).then_some(())?;
+        t.f32s()
+    }
+
+    fn norm(&self, prefix: &str, h: usize) -> Option<Norm> {
+        Some(Norm { gamma: self.f32s(&format!("{prefix}.weight"), &[h])?, beta: self.f32s(&format!("{prefix}.bias"), &[h])? })
+    }
+
+    fn producer(&self, out: &str) -> Option<&'g onnx_pb::Node> {
+        self.producer.get(out).map(|&i| &self.g.nodes[i])
+    }
+
+    /// Every `MatMul(x, DequantizeLinear(q, s, 0))` followed by `Add(bias)`, by bias name.
+    fn linears(&self) -> Option<HashMap<String, Linear>> {
+        let mut found = HashMap::new();
+        for mm in self.g.nodes.iter().filter(|n| n.op == "MatMul") {
+            let Some(dq) = mm.inputs.get(1).and_then(|w| self.producer(w)) else { continue };
+            if dq.op != "DequantizeLinear" {
+                continue;
+            }
+            if dq.ints.get("axis").copied().unwrap_or(1) != 1 {
+                return None;
+            }
+            let q = self.konst(dq.inputs.first()?)?;
+            let (k, n) = match q.dims[..] {
+                [k, n] => (usize::try_from(k).ok()?, usize::try_from(n).ok()?),
+                _ => return None,
+            };
+            let qv = q.i8s()?;
+            let scale = self.f32s(dq.inputs.get(1)?, &[n])?;
+            if let Some(z) = dq.inputs.get(2).filter(|z| !z.is_empty()) {
+                if self.konst(z)?.i8s()?.iter().any(|&b| b != 0) {
+                    return None;
+                }
+            }
+            let out = mm.outputs.first()?;
+            let add = self.g.nodes.iter().find(|a| a.op == "Add" && a.inputs.iter().any(|i| i == out))?;
+            let bias_name = add.inputs.iter().find(|i| *i != out)?;
+            let bias = self.f32s(bias_name, &[n])?;
+            if k == 0 || k % 8 != 0 || k > MAX_K || n == 0 {
+                return None;
+            }
+            let mut w = vec![0i16; k * n];
+            for (r, row) in qv.chunks_exact(n).enumerate() {
+                for (c, &b) in row.iter().enumerate() {
+                    w[c * k + r] = i16::from(b as i8);
+                }
+            }
+            found.insert(bias_name.clone(), Linear { k, n, w, scale, bias });
+        }
+        Some(found)
+    }
+}
+
+fn fuse(parts: [Linear; 3]) -> Option<Linear> {
+    let k = parts[0].k;
+    if parts.iter().any(|p| p.k != k) {
+        return None;
+    }
+    let mut out = Linear { k, n: 0, w: vec![], scale: vec![], bias: vec![] };
+    for p in parts {
+        out.n += p.n;
+        out.w.extend(p.w);
+        out.scale.extend(p.scale);
+        out.bias.extend(p.bias);
+    }
+    Some(out)
+}
+
+fn count(g: &Graph, op: &str) -> usize {
+    g.nodes.iter().filter(|n| n.op == op).count()
+}
+
+impl Encoder {
+    /// Recognises the recipe's encoder in `onnx` and takes its weights; `None` for any other
+    /// graph (or one this reader cannot parse), which then runs on tract.
+    pub fn recognize(onnx: &[u8], spec: &ModelSpec) -> Option<Encoder> {
+        let g = onnx_pb::read_graph(onnx)?;
+        if !g.outputs.iter().any(|o| *o == spec.logits_output) || !g.outputs.iter().any(|o| *o == spec.embedding_output) {
+            return None;
+        }
+        let mut producer = HashMap::new();
+        for (i, n) in g.nodes.iter().enumerate() {
+            for o in &n.outputs {
+                producer.insert(o.as_str(), i);
+            }
+        }
+        let r = Recognizer { g: &g, producer };
+        let wq = r.konst("word_embeddings.weight_q")?;
+        let (vocab, hidden) = match wq.dims[..] {
+            [v, h] => (usize::try_from(v).ok()?, usize::try_from(h).ok()?),
+            _ => return None,
+        };
+        if hidden == 0 || hidden % 8 != 0 || hidden != spec.embedding_dim {
+            return None;
+        }
+        let word_q: Vec<i8> = wq.i8s()?.iter().map(|&b| b as i8).collect();
+        let word_scale = {
+            let t = r.konst("word_embeddings.weight_s")?;
+            if t.len()? != vocab {
+                return None;
+            }
+            t.f32s()?
+        };
+        let pos_t = r.konst("position_embeddings.weight")?;
+        let positions = usize::try_from(*pos_t.dims.first()?).ok()?;
+        let pos = r.f32s("position_embeddings.weight", &[positions, hidden])?;
+        let types_t = r.konst("token_type_embeddings.weight")?;
+        let types = usize::try_from(*types_t.dims.first()?).ok()?;
+        let type_emb = r.f32s("token_type_embeddings.weight", &[types, hidden])?;
+        let emb_ln = r.norm("emb_ln", hidden)?;
+        let cls_t = r.konst("classifier.weight")?;
+        let n_out = usize::try_from(*cls_t.dims.first()?).ok()?;
+        let cls_w = r.f32s("classifier.weight", &[n_out, hidden])?;
+        let cls_b = r.f32s("classifier.bias", &[n_out])?;
+        let gemm = g.nodes.iter().find(|n| n.op == "Gemm" && n.inputs.get(1).map(String::as_str) == Some("classifier.weight"))?;
+        if gemm.ints.get("transB") != Some(&1) || gemm.ints.get("transA").is_some_and(|&t| t != 0) {
+            return None;
+        }
+        // Heads: the query's Reshape to [batch, seq, heads, head_dim].
+        let q_add = g.nodes.iter().find(|n| n.op == "Add" && n.inputs.iter().any(|i| i == "layers.0.query.bias"))?;
+        let q_out = q_add.outputs.first()?;
+        let reshape = g.nodes.iter().find(|n| n.op == "Reshape" && n.inputs.first() == Some(q_out))?;
+        let concat = r.producer(reshape.inputs.get(1)?)?;
+        if concat.op != "Concat" || concat.inputs.len() != 4 {
+            return None;
+        }
+        let heads = r.konst(&concat.inputs[2])?.scalar()? as usize;
+        let head_dim = r.konst(&concat.inputs[3])?.scalar()? as usize;
+        if heads == 0 || heads * head_dim != hidden {
+            return None;
+        }
+        // LayerNorm epsilon: the constant added under the first Sqrt.
+        let sqrt = g.nodes.iter().find(|n| n.op == "Sqrt")?;
+        let eps_add = r.producer(sqrt.inputs.first()?)?;
+        let eps = eps_add.inputs.iter().find_map(|i| r.konst(i).and_then(Tensor::scalar))? as f32;
+        if !(eps > 0.0 && eps < 1e-3) {
+            return None;
+        }
+        let mut lin = r.linears()?;
+        let n_layers = (0..).take_while(|i| lin.contains_key(&format!("layers.{i}.query.bias"))).count();
+        if n_layers == 0
+            || lin.len() != 6 * n_layers
+            || count(&g, "Softmax") != n_layers
+            || count(&g, "Erf") != n_layers
+            || count(&g, "Gemm") != 1
+        {
+            return None;
+        }
+        let mut layers = Vec::with_capacity(n_layers);
+        for i in 0..n_layers {
+            let mut take = |role: &str| lin.remove(&format!("layers.{i}.{role}.bias"));
+            let (q, k, v, o, inter, out) = (take("query")?, take("key")?, take("value")?, take("attn_out")?, take("inter")?, take("out")?);
+            if [q.n, k.n, v.n, o.n, out.n, q.k, o.k, inter.k].iter().any(|&d| d != hidden) || out.k != inter.n {
+                return None;
+            }
+            layers.push(Layer {
+                qkv: fuse([q, k, v])?,
+                attn_out: o,
+                attn_ln: r.norm(&format!("layers.{i}.attn_ln"), hidden)?,
+                inter,
+                out,
+                out_ln: r.norm(&format!("layers.{i}.out_ln"), hidden)?,
+            });
+        }
+        Some(Encoder {
+            hidden,
+            heads,
+            eps,
+            vocab,
+            positions,
+            types,
+            word_q,
+            word_scale,
+            pos,
+            type_emb,
+            emb_ln,
+            layers,
+            n_out,
+            cls_w,
+            cls_b,
+        })
+    }
+
+    /// Rows of the word, position and token-type tables.
+    pub fn table_sizes(&self) -> (usize, usize, usize) {
+        (self.vocab, self.positions, self.types)
+    }
+
+    /// Width of the logits.
+    pub fn n_out(&self) -> usize {
+        self.n_out
+    }
+
+    /// Width of the embedding.
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+
+    /// Runs windows (of any lengths; no padding).
+    pub fn run(&self, windows: &[Window]) -> Result<ModelOutput> {
+        let h = self.hidden;
+        let lens: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
+        let m: usize = lens.iter().sum();
+        if windows.iter().any(|w| w.ids.is_empty() || w.type_ids.len() != w.ids.len()) {
+            return Err(Error::inference("a window is empty or its type ids do not match its ids"));
+        }
+        // Embeddings.
+        let mut x = vec![0f32; m * h];
+        let mut row = 0;
+        for w in windows {
+            if w.ids.len() > self.positions {
+                return Err(Error::inference(format!("window of {} tokens exceeds the model's {} positions", w.ids.len(), self.positions)));
+            }
+            for (p, (&id, &t)) in w.ids.iter().zip(&w.type_ids).enumerate() {
+                let id = usize::try_from(id).ok().filter(|&i| i < self.vocab).ok_or_else(|| Error::inference(format!("token id {id} outside the model's vocabulary")))?;
+                let t = usize::try_from(t).ok().filter(|&i| i < self.types).ok_or_else(|| Error::inference(format!("token type {t} outside the model's types")))?;
+                let s = self.word_scale[id];
+                let dst = &mut x[row * h..(row + 1) * h];
+                let wq = &self.word_q[id * h..(id + 1) * h];
+                let pe = &self.pos[p * h..(p + 1) * h];
+                let te = &self.type_emb[t * h..(t + 1) * h];
+                for j in 0..h {
+                    dst[j] = f32::from(wq[j]) * s + pe[j] + te[j];
+                }
+                row += 1;
+            }
+        }
+        layer_norm(&mut x, h, &self.emb_ln, self.eps);
+        let mut scratch = Scratch::default();
+        let mut qkv = Vec::new();
+        let mut ctx = vec![0f32; m * h];
+        let mut tmp = Vec::new();
+        let mut inter = Vec::new();
+        for layer in &self.layers {
+            layer.qkv.forward(&x, m, &mut qkv, &mut scratch);
+            self.attention(&qkv, &lens, &mut ctx, &mut scratch);
+            layer.attn_out.forward(&ctx, m, &mut tmp, &mut scratch);
+            for (a, b) in x.iter_mut().zip(&tmp) {
+                *a += b;
+            }
+            layer_norm(&mut x, h, &layer.attn_ln, self.eps);
+            layer.inter.forward(&x, m, &mut inter, &mut scratch);
+            gelu(&mut inter);
+            layer.out.forward(&inter, m, &mut tmp, &mut scratch);
+            for (a, b) in x.iter_mut().zip(&tmp) {
+                *a += b;
+            }
+            layer_norm(&mut x, h, &layer.out_ln, self.eps);
+        }
+        // Mean pooling, head, L2-normalised embedding.
+        let mut out = ModelOutput { logits: Vec::with_capacity(windows.len()), embeddings: Vec::with_capacity(windows.len()) };
+        let mut start = 0;
+        for &len in &lens {
+            let mut pooled = vec![0f32; h];
+            for r in start..start + len {
+                for (p, v) in pooled.iter_mut().zip(&x[r * h..(r + 1) * h]) {
+                    *p += v;
+                }
+            }
+            let inv = 1.0 / len as f32;
+            pooled.iter_mut().for_each(|p| *p *= inv);
+            let logits = (0..self.n_out)
+                .map(|o| self.cls_b[o] + dot_f32(&pooled, &self.cls_w[o * h..(o + 1) * h]))
+                .collect();
+            let norm = pooled.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            out.embeddings.push(pooled.iter().map(|v| v / norm).collect());
+            out.logits.push(logits);
+            start += len;
+        }
+        Ok(out)
+    }
+
+    /// Multi-head self-attention per window over the fused `[m, 3h]` projections.
+    fn attention(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
+        match self.hidden / self.heads {
+            32 => self.attention_d::<32>(qkv, lens, ctx, s),
+            64 => self.attention_d::<64>(qkv, lens, ctx, s),
+            16 => self.attention_d::<16>(qkv, lens, ctx, s),
+            _ => self.attention_any(qkv, lens, ctx, s),
+        }
+    }
+
+    /// Attention with the head width known at compile time: scores and context accumulate in
+    /// fixed-size arrays the compiler keeps in SIMD registers.
+    fn attention_d<const D: usize>(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
+        const KB: usize = 16;
+        let h = self.hidden;
+        let scale = 1.0 / (D as f32).sqrt();
+        let mut start = 0;
+        for &len in lens {
+            let lp = len.div_ceil(KB) * KB;
+            for head in 0..self.heads {
+                // K transposed and zero-padded to whole key blocks ([D][lp]); V contiguous ([len][D]).
+                s.kt.clear();
+                s.kt.resize(D * lp, 0.0);
+                s.v.clear();
+                for j in 0..len {
+                    let base = (start + j) * 3 * h + head * D;
+                    let kr = &qkv[base + h..base + h + D];
+                    for d in 0..D {
+                        s.kt[d * lp + j] = kr[d];
+                    }
+                    s.v.extend_from_slice(&qkv[base + 2 * h..base + 2 * h + D]);
+                }
+                s.scores.clear();
+                s.scores.resize(lp, 0.0);
+                for i in 0..len {
+                    let base = (start + i) * 3 * h + head * D;
+                    let mut q = [0f32; D];
+                    for (a, b) in q.iter_mut().zip(&qkv[base..base + D]) {
+                        *a = b * scale;
+                    }
+                    for jb in (0..lp).step_by(KB) {
+                        let mut acc = [0f32; KB];
+                        for (d, &qd) in q.iter().enumerate() {
+                            let kr: &[f32; KB] = s.kt[d * lp + jb..d * lp + jb + KB].try_into().unwrap_or(&[0.0; KB]);
+                            for t in 0..KB {
+                                acc[t] += qd * kr[t];
+                            }
+                        }
+                        s.scores[jb..jb + KB].copy_from_slice(&acc);
+                    }
+                    softmax(&mut s.scores[..len]);
+                    let mut o = [0f32; D];
+                    for (&p, vr) in s.scores[..len].iter().zip(s.v.chunks_exact(D)) {
+                        for t in 0..D {
+                            o[t] += p * vr[t];
+                        }
+                    }
+                    ctx[(start + i) * h + head * D..(start + i) * h + head * D + D].copy_from_slice(&o);
+                }
+            }
+            start += len;
+        }
+    }
+
+    /// Attention for any head width.
+    fn attention_any(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
+        let h = self.hidden;
+        let dh = h / self.heads;
+        let scale = 1.0 / (dh as f32).sqrt();
+        let mut start = 0;
+        for &len in lens {
+            for head in 0..self.heads {
+                s.scores.clear();
+                s.scores.resize(len, 0.0);
+                for i in 0..len {
+                    let q = &qkv[(start + i) * 3 * h + head * dh..][..dh];
+                    for j in 0..len {
+                        let k = &qkv[(start + j) * 3 * h + h + head * dh..][..dh];
+                        s.scores[j] = dot_f32(q, k) * scale;
+                    }
+                    softmax(&mut s.scores[..len]);
+                    let o = &mut ctx[(start + i) * h + head * dh..][..dh];
+                    o.iter_mut().for_each(|v| *v = 0.0);
+                    for (j, &p) in s.scores[..len].iter().enumerate() {
+                        let vr = &qkv[(start + j) * 3 * h + 2 * h + head * dh..][..dh];
+                        for (a, b) in o.iter_mut().zip(vr) {
+                            *a += p * b;
+                        }
+                    }
+                }
+            }
+            start += len;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Scratch {
+    xq: Vec<i16>,
+    xs: Vec<f32>,
+    acc: Vec<i32>,
+    kt: Vec<f32>,
+    v: Vec<f32>,
+    scores: Vec<f32>,
+}
+
+impl Linear {
+    /// `y[m, n] = x[m, k] · W + b`, through 14-bit per-row activation quantisation.
+    fn forward(&self, x: &[f32], m: usize, y: &mut Vec<f32>, s: &mut Scratch) {
+        let (k, n) = (self.k, self.n);
+        quantize_rows(x, m, k, &mut s.xq, &mut s.xs);
+        s.acc.clear();
+        s.acc.resize(m * n, 0);
+        gemm_i16(&s.xq, m, k, &self.w, n, &mut s.acc);
+        y.clear();
+        y.resize(m * n, 0.0);
+        for i in 0..m {
+            let sx = s.xs[i];
+            let (yr, ar) = (&mut y[i * n..(i + 1) * n], &s.acc[i * n..(i + 1) * n]);
+            for j in 0..n {
+                yr[j] = ar[j] as f32 * (sx * self.scale[j]) + self.bias[j];
+            }
+        }
+    }
+}
+
+fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Vec<i16>, scales: &mut Vec<f32>) {
+    q.clear();
+    q.resize(m * k, 0);
+    scales.clear();
+    for (xr, qr) in x.chunks_exact(k).zip(q.chunks_exact_mut(k)).take(m) {
+        let mut m = [0f32; 8];
+        let mut chunks = xr.chunks_exact(8);
+        for c in &mut chunks {
+            for t in 0..8 {
+                let a = c[t].abs();
+                m[t] = if a > m[t] { a } else { m[t] };
+            }
+        }
+        let amax = chunks.remainder().iter().map(|v| v.abs()).chain(m).fold(0f32, |a, b| if b > a { b } else { a });
+        let s = if amax > 0.0 && amax.is_finite() { amax / QMAX } else { 1.0 };
+        let inv = 1.0 / s;
+        for (d, v) in qr.iter_mut().zip(xr) {
+            *d = round(v * inv).clamp(-QMAX, QMAX) as i16;
+        }
+        scales.push(s);
+    }
+}
+
+/// Weight rows per column tile: ~48 KiB of i16 weights (an L1 data cache) stay hot while every
+/// block of token rows passes over them.
+fn col_tile(k: usize) -> usize {
+    (24_576 / k.max(1)).clamp(4, 256) & !1
+}
+
+/// `acc[i, j] = Σ_k x[i, k] · w[j, k]` (w transposed), exact in i32.
+fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        if x.len() >= m * k && w.len() >= n * k && acc.len() >= m * n && k % 8 == 0 {
+            // SAFETY: the lengths were checked just above; every load is inside x or w.
+            unsafe { simd::gemm(x, m, k, w, n, acc) };
+            return;
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if x.len() >= m * k && w.len() >= n * k && acc.len() >= m * n && k % 8 == 0 {
+            // SAFETY: as above; SSE2 is part of the x86_64 baseline.
+            unsafe { sse2::gemm(x, m, k, w, n, acc) };
+            return;
+        }
+    }
+    for i in 0..m {
+        let xr = &x[i * k..(i + 1) * k];
+        for j in 0..n {
+            let wr = &w[j * k..(j + 1) * k];
+            acc[i * n + j] = xr.iter().zip(wr).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum();
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::*;
+
+    #[inline(always)]
+    fn hsum(v: v128) -> i32 {
+        i32x4_extract_lane::<0>(v)
+            .wrapping_add(i32x4_extract_lane::<1>(v))
+            .wrapping_add(i32x4_extract_lane::<2>(v))
+            .wrapping_add(i32x4_extract_lane::<3>(v))
+    }
+
+
+    /// # Safety
+    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 8 == 0`.
+    pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+        let (xp, wp, ap) = (x.as_ptr(), w.as_ptr(), acc.as_mut_ptr());
+        let kb = k / 8;
+        let nt = super::col_tile(k);
+        let mut j0 = 0;
+        while j0 < n {
+            let j1 = (j0 + nt).min(n);
+            let mut i = 0;
+            while i + 4 <= m {
+                let mut j = j0;
+                while j + 2 <= j1 {
+                    let (x0, x1, x2, x3) = (xp.add(i * k), xp.add((i + 1) * k), xp.add((i + 2) * k), xp.add((i + 3) * k));
+                    let (w0, w1) = (wp.add(j * k), wp.add((j + 1) * k));
+                    let z = i32x4_splat(0);
+                    let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
+                    for t in 0..kb {
+                        let o = t * 8;
+                        let b0 = v128_load(w0.add(o) as *const v128);
+                        let b1 = v128_load(w1.add(o) as *const v128);
+                        let v0 = v128_load(x0.add(o) as *const v128);
+                        a00 = i32x4_add(a00, i32x4_dot_i16x8(v0, b0));
+                        a01 = i32x4_add(a01, i32x4_dot_i16x8(v0, b1));
+                        let v1 = v128_load(x1.add(o) as *const v128);
+                        a10 = i32x4_add(a10, i32x4_dot_i16x8(v1, b0));
+                        a11 = i32x4_add(a11, i32x4_dot_i16x8(v1, b1));
+                        let v2 = v128_load(x2.add(o) as *const v128);
+                        a20 = i32x4_add(a20, i32x4_dot_i16x8(v2, b0));
+                        a21 = i32x4_add(a21, i32x4_dot_i16x8(v2, b1));
+                        let v3 = v128_load(x3.add(o) as *const v128);
+                        a30 = i32x4_add(a30, i32x4_dot_i16x8(v3, b0));
+                        a31 = i32x4_add(a31, i32x4_dot_i16x8(v3, b1));
+                    }
+                    *ap.add(i * n + j) = hsum(a00);
+                    *ap.add(i * n + j + 1) = hsum(a01);
+                    *ap.add((i + 1) * n + j) = hsum(a10);
+                    *ap.add((i + 1) * n + j + 1) = hsum(a11);
+                    *ap.add((i + 2) * n + j) = hsum(a20);
+                    *ap.add((i + 2) * n + j + 1) = hsum(a21);
+                    *ap.add((i + 3) * n + j) = hsum(a30);
+                    *ap.add((i + 3) * n + j + 1) = hsum(a31);
+                    j += 2;
+                }
+                while j < j1 {
+                    for r in i..i + 4 {
+                        *ap.add(r * n + j) = dot1(xp.add(r * k), wp.add(j * k), kb);
+                    }
+                    j += 1;
+                }
+                i += 4;
+            }
+            while i < m {
+                for j in j0..j1 {
+                    *ap.add(i * n + j) = dot1(xp.add(i * k), wp.add(j * k), kb);
+                }
+                i += 1;
+            }
+            j0 = j1;
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn dot1(x: *const i16, w: *const i16, kb: usize) -> i32 {
+        let mut a = i32x4_splat(0);
+        for t in 0..kb {
+            let o = t * 8;
+            a = i32x4_add(a, i32x4_dot_i16x8(v128_load(x.add(o) as *const v128), v128_load(w.add(o) as *const v128)));
+        }
+        hsum(a)
+    }
+}
+
+/// The same kernel for native x86_64 builds (the CLI and tests): `pmaddwd` is the SSE2 twin of
+/// `i32x4.dot_i16x8_s`, so native sums are the wasm sums, bit for bit.
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use core::arch::x86_64::*;
+
+    #[inline(always)]
+    unsafe fn hsum(v: __m128i) -> i32 {
+        let mut a = [0i32; 4];
+        _mm_storeu_si128(a.as_mut_ptr() as *mut __m128i, v);
+        a[0].wrapping_add(a[1]).wrapping_add(a[2]).wrapping_add(a[3])
+    }
+
+
+    /// # Safety
+    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 8 == 0`.
+    pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+        let (xp, wp, ap) = (x.as_ptr(), w.as_ptr(), acc.as_mut_ptr());
+        let kb = k / 8;
+        let ld = |p: *const i16, o: usize| _mm_loadu_si128(p.add(o) as *const __m128i);
+        let nt = super::col_tile(k);
+        let mut j0 = 0;
+        while j0 < n {
+            let j1 = (j0 + nt).min(n);
+            let mut i = 0;
+            while i + 4 <= m {
+                let mut j = j0;
+                while j + 2 <= j1 {
+                    let (x0, x1, x2, x3) = (xp.add(i * k), xp.add((i + 1) * k), xp.add((i + 2) * k), xp.add((i + 3) * k));
+                    let (w0, w1) = (wp.add(j * k), wp.add((j + 1) * k));
+                    let z = _mm_setzero_si128();
+                    let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
+                    for t in 0..kb {
+                        let o = t * 8;
+                        let (b0, b1) = (ld(w0, o), ld(w1, o));
+                        let v0 = ld(x0, o);
+                        a00 = _mm_add_epi32(a00, _mm_madd_epi16(v0, b0));
+                        a01 = _mm_add_epi32(a01, _mm_madd_epi16(v0, b1));
+                        let v1 = ld(x1, o);
+                        a10 = _mm_add_epi32(a10, _mm_madd_epi16(v1, b0));
+                        a11 = _mm_add_epi32(a11, _mm_madd_epi16(v1, b1));
+                        let v2 = ld(x2, o);
+                        a20 = _mm_add_epi32(a20, _mm_madd_epi16(v2, b0));
+                        a21 = _mm_add_epi32(a21, _mm_madd_epi16(v2, b1));
+                        let v3 = ld(x3, o);
+                        a30 = _mm_add_epi32(a30, _mm_madd_epi16(v3, b0));
+                        a31 = _mm_add_epi32(a31, _mm_madd_epi16(v3, b1));
+                    }
+                    *ap.add(i * n + j) = hsum(a00);
+                    *ap.add(i * n + j + 1) = hsum(a01);
+                    *ap.add((i + 1) * n + j) = hsum(a10);
+                    *ap.add((i + 1) * n + j + 1) = hsum(a11);
+                    *ap.add((i + 2) * n + j) = hsum(a20);
+                    *ap.add((i + 2) * n + j + 1) = hsum(a21);
+                    *ap.add((i + 3) * n + j) = hsum(a30);
+                    *ap.add((i + 3) * n + j + 1) = hsum(a31);
+                    j += 2;
+                }
+                while j < j1 {
+                    for r in i..i + 4 {
+                        *ap.add(r * n + j) = dot1(xp.add(r * k), wp.add(j * k), kb);
+                    }
+                    j += 1;
+                }
+                i += 4;
+            }
+            while i < m {
+                for j in j0..j1 {
+                    *ap.add(i * n + j) = dot1(xp.add(i * k), wp.add(j * k), kb);
+                }
+                i += 1;
+            }
+            j0 = j1;
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn dot1(x: *const i16, w: *const i16, kb: usize) -> i32 {
+        let mut a = _mm_setzero_si128();
+        for t in 0..kb {
+            let o = t * 8;
+            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128(x.add(o) as *const __m128i), _mm_loadu_si128(w.add(o) as *const __m128i)));
+        }
+        hsum(a)
+    }
+}
+
+fn dot_f32(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn layer_norm(x: &mut [f32], h: usize, n: &Norm, eps: f32) {
+    for r in x.chunks_exact_mut(h) {
+        let mean = sum_f32(r) / h as f32;
+        r.iter_mut().for_each(|v| *v -= mean);
+        let mut acc = [0f32; 8];
+        for c in r.chunks_exact(8) {
+            for t in 0..8 {
+                acc[t] += c[t] * c[t];
+            }
+        }
+        let var = (acc.iter().sum::<f32>() + r.chunks_exact(8).remainder().iter().map(|v| v * v).sum::<f32>()) / h as f32;
+        let inv = 1.0 / (var + eps).sqrt();
+        for ((v, g), b) in r.iter_mut().zip(&n.gamma).zip(&n.beta) {
+            *v = *v * inv * g + b;
+        }
+    }
+}
+
+/// `e^x` for x ≤ 0 (softmax after subtracting the max), relative error ~2e-7.
+#[inline(always)]
+fn exp_neg(x: f32) -> f32 {
+    let x = x.max(-87.0);
+    let n = round(x * std::f32::consts::LOG2_E);
+    let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
+    let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
+    f32::from_bits(((n as i32 + 127) as u32) << 23) * p
+}
+
+/// Round half to even for |x| < 2²², by the 1.5·2²³ trick: one add and one subtract, which
+/// vectorise on every target (`round_ties_even` is a libm call on baseline x86_64).
+#[inline(always)]
+fn round(x: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0;
+    (x + MAGIC) - MAGIC
+}
+
+fn softmax(v: &mut [f32]) {
+    let mut m = [f32::NEG_INFINITY; 8];
+    let mut chunks = v.chunks_exact(8);
+    for c in &mut chunks {
+        for t in 0..8 {
+            m[t] = if c[t] > m[t] { c[t] } else { m[t] };
+        }
+    }
+    let max = chunks.remainder().iter().chain(&m).fold(f32::NEG_INFINITY, |a, &b| if b > a { b } else { a });
+    for x in v.iter_mut() {
+        *x = exp_neg(*x - max);
+    }
+    let sum = sum_f32(v);
+    let inv = 1.0 / sum;
+    v.iter_mut().for_each(|x| *x *= inv);
+}
+
+/// A sum in 8 lanes (vectorises; a plain `.sum()` of floats stays sequential).
+#[inline(always)]
+fn sum_f32(v: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let mut chunks = v.chunks_exact(8);
+    for c in &mut chunks {
+        for t in 0..8 {
+            acc[t] += c[t];
+        }
+    }
+    acc.iter().sum::<f32>() + chunks.remainder().iter().sum::<f32>()
+}
+
+/// erf-GELU, `0.5·x·(1 + erf(x/√2))`, with the Abramowitz–Stegun 7.1.26-style erf tract uses
+/// (max error ~3e-7).
+fn gelu(v: &mut [f32]) {
+    const A: [f32; 6] = [0.070_523_08, 0.042_282_012, 0.009_270_527_2, 0.000_152_014_3, 0.000_276_567_2, 0.000_043_063_8];
+    for x in v.iter_mut() {
+        let z = *x * std::f32::consts::FRAC_1_SQRT_2;
+        let a = z.abs();
+        let y = ((((((A[5] * a + A[4]) * a + A[3]) * a + A[2]) * a + A[1]) * a + A[0]) * a) + 1.0;
+        let y2 = y * y;
+        let y4 = y2 * y2;
+        let y8 = y4 * y4;
+        let erf = (1.0 - 1.0 / (y8 * y8)).copysign(z);
+        *x = 0.5 * *x * (1.0 + erf);
+    }
+}
