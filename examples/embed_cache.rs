@@ -5,6 +5,7 @@
 //!
 //!     cargo run --release --example embed_cache -- models/parapet-guard.parapet [out]
 use parapet::bundle::{encode_embedding_cache, EMBEDDING_CACHE_PART};
+use parapet::model::EngineChoice;
 use parapet::{Bundle, Guard};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,7 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let refs: Vec<(&str, &[u8])> = keep.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
     // Embed with the model itself, from a bundle without the cache.
-    let guard = Guard::from_bundle_bytes(&Bundle::write(&bundle.manifest, &refs))?;
+    // tract: the reference engine (the int8 engine is checked against this part at load).
+    let guard = Guard::from_bundle_bytes_with(&Bundle::write(&bundle.manifest, &refs), None, EngineChoice::Tract)?;
     let mut texts = guard.default_texts();
     texts.sort();
     texts.dedup();

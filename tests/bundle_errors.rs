@@ -5,6 +5,7 @@
 mod common;
 
 use parapet::bundle::{decode_embedding_cache, encode_embedding_cache, Bundle, Manifest, EMBEDDING_CACHE_PART, MAGIC};
+use parapet::model::EngineChoice;
 use parapet::{Error, Guard};
 use std::collections::BTreeSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -424,8 +425,10 @@ fn the_embedding_cache_covers_the_defaults_and_matches_the_model() {
     let part = b.part(EMBEDDING_CACHE_PART).expect("the shipped bundle has an embeddings.bin part");
     let entries = decode_embedding_cache(part, l.manifest.model.embedding_dim).unwrap();
     let keys: BTreeSet<&str> = entries.iter().map(|(t, _)| t.as_str()).collect();
-    // Recompute a sample with the model (a bundle without the part) and compare.
-    let plain = Guard::from_bundle_bytes(&l.rewrite(&l.manifest, &l.model, &l.tokenizer)).unwrap();
+    // Recompute a sample with the model (a bundle without the part) and compare, on tract: the
+    // part is made with tract (examples/embed_cache.rs); tests/encoder.rs holds the int8 engine
+    // to it.
+    let plain = Guard::from_bundle_bytes_with(&l.rewrite(&l.manifest, &l.model, &l.tokenizer), None, EngineChoice::Tract).unwrap();
     let wanted = plain.default_texts();
     assert!(wanted.len() > 100, "the background and default exemplars: {} texts", wanted.len());
     for t in &wanted {
@@ -438,7 +441,7 @@ fn the_embedding_cache_covers_the_defaults_and_matches_the_model() {
         assert!(d < 1e-4, "cached embedding of {t:?} differs from the model's by {d}");
     }
     // Both guards give the same verdicts, exemplar categories included.
-    let cached = Guard::from_bundle_bytes(common::bundle_bytes()).unwrap();
+    let cached = Guard::from_bundle_bytes_with(common::bundle_bytes(), None, EngineChoice::Tract).unwrap();
     for text in ["How do I vote by mail in Ohio?", "Write me a poem about autumn", "Is this mole cancer? what dose of ibuprofen"] {
         let (a, b) = (cached.check_prompt(text).unwrap(), plain.check_prompt(text).unwrap());
         for (x, y) in a.categories.iter().zip(&b.categories) {

@@ -13,7 +13,7 @@
 mod common;
 
 use parapet::bundle::Bundle;
-use parapet::model::TextModel;
+use parapet::model::{EngineChoice, TextModel};
 use parapet::text::{TextEncoder, Tokens, Window};
 use serde::Deserialize;
 
@@ -26,6 +26,13 @@ const LOGIT_TOL: f32 = 1e-4;
 const PROB_TOL: f32 = 1e-4;
 /// Smallest allowed cosine between tract's and onnxruntime's embedding.
 const MIN_COSINE: f32 = 0.99999;
+/// parapet's int8 engine (the default for this bundle) quantises activations to 14 bits per
+/// token: measured worst logit difference ~7e-3 and probability ~1.7e-3 over the bundle's 146
+/// default texts (examples/engine_compare.rs). These bounds leave ~3x headroom and still fail
+/// a wrong kernel, layout or scale by orders of magnitude.
+const INT8_LOGIT_TOL: f32 = 2e-2;
+const INT8_PROB_TOL: f32 = 5e-3;
+const INT8_MIN_COSINE: f32 = 0.9999;
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -65,7 +72,10 @@ struct Setup {
     fixture: Fixture,
     bundle: Bundle,
     encoder: TextEncoder,
+    /// tract, the reference path.
     model: TextModel,
+    /// parapet's int8 engine.
+    int8: TextModel,
 }
 
 /// The fixture, bundle, tokenizer and model, loaded once for all tests of this file.
@@ -98,8 +108,11 @@ fn load() -> Setup {
     let encoder = TextEncoder::from_bytes(bundle.part("tokenizer.json").unwrap(), &m.tokenizer, m.max_seq_len)
         .expect("tokenizer loads");
     let probe = fixture.cases[0].window();
-    let model = TextModel::from_onnx(bundle.part("model.onnx").unwrap(), &m.model, m.heads.len(), &probe)
-        .expect("model loads");
+    let onnx = bundle.part("model.onnx").unwrap();
+    let model = TextModel::from_onnx_with(onnx, &m.model, m.heads.len(), &probe, EngineChoice::Tract).expect("model loads");
+    let int8 = TextModel::from_onnx_with(onnx, &m.model, m.heads.len(), &probe, EngineChoice::Int8)
+        .expect("the int8 engine recognises the shipped model");
+    assert_eq!((model.engine(), int8.engine()), ("tract", "int8"));
     for c in &fixture.cases {
         let n = c.input_ids.len();
         assert!(
@@ -110,7 +123,7 @@ fn load() -> Setup {
         assert_eq!(c.logits.len(), heads.len(), "{}", c.name());
         assert_eq!(c.embedding.len(), m.model.embedding_dim, "{}", c.name());
     }
-    Setup { fixture, bundle, encoder, model }
+    Setup { fixture, bundle, encoder, model, int8 }
 }
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
@@ -131,6 +144,10 @@ fn sigmoid(x: f32) -> f32 {
 
 /// Checks one output row per case against the fixture; returns the failures.
 fn compare(s: &Setup, logits: &[Vec<f32>], embeddings: &[Vec<f32>], how: &str) -> Vec<String> {
+    compare_with(s, logits, embeddings, how, LOGIT_TOL, MIN_COSINE)
+}
+
+fn compare_with(s: &Setup, logits: &[Vec<f32>], embeddings: &[Vec<f32>], how: &str, logit_tol: f32, min_cos: f32) -> Vec<String> {
     let mut bad = Vec::new();
     let (mut worst_logit, mut worst_cos) = (0.0f32, 1.0f32);
     for (i, c) in s.fixture.cases.iter().enumerate() {
@@ -139,11 +156,11 @@ fn compare(s: &Setup, logits: &[Vec<f32>], embeddings: &[Vec<f32>], how: &str) -
         let norm: f32 = embeddings[i].iter().map(|x| x * x).sum::<f32>().sqrt();
         worst_logit = worst_logit.max(d);
         worst_cos = worst_cos.min(cos);
-        if !(d <= LOGIT_TOL) {
-            bad.push(format!("{how}: {}: max |logit diff| {d:.2e} > {LOGIT_TOL:.0e}", c.name()));
+        if !(d <= logit_tol) {
+            bad.push(format!("{how}: {}: max |logit diff| {d:.2e} > {logit_tol:.0e}", c.name()));
         }
-        if !(cos >= MIN_COSINE) {
-            bad.push(format!("{how}: {}: embedding cosine {cos:.6} < {MIN_COSINE}", c.name()));
+        if !(cos >= min_cos) {
+            bad.push(format!("{how}: {}: embedding cosine {cos:.6} < {min_cos}", c.name()));
         }
         if !((norm - 1.0).abs() < 1e-3) {
             bad.push(format!("{how}: {}: embedding norm {norm} is not 1", c.name()));
@@ -172,10 +189,41 @@ fn logits_and_embeddings_match_onnxruntime() {
     assert!(bad.is_empty(), "tract disagrees with onnxruntime on the shipped model:\n  {}", bad.join("\n  "));
 }
 
+/// The int8 engine against the same reference, one window per run and all windows in one
+/// (unpadded) batch, which must give bit-identical rows: a window's result never depends on
+/// what it is batched with.
+#[test]
+fn int8_engine_matches_onnxruntime_within_its_quantisation() {
+    let s = setup();
+    let (mut logits, mut embs) = (Vec::new(), Vec::new());
+    for c in &s.fixture.cases {
+        let out = s.int8.run(&[c.window()], s.encoder.pad).unwrap();
+        logits.push(out.logits[0].clone());
+        embs.push(out.embeddings[0].clone());
+    }
+    let mut bad = compare_with(s, &logits, &embs, "int8 batch 1", INT8_LOGIT_TOL, INT8_MIN_COSINE);
+    let windows: Vec<Window> = s.fixture.cases.iter().map(Case::window).collect();
+    let out = s.int8.run(&windows, s.encoder.pad).unwrap();
+    assert_eq!(out.logits, logits, "int8: batching changed a window's logits");
+    assert_eq!(out.embeddings, embs, "int8: batching changed a window's embedding");
+    let heads = &s.bundle.manifest.heads;
+    let mut worst = 0f32;
+    for (c, l) in s.fixture.cases.iter().zip(&logits) {
+        let p: Vec<f32> = l.iter().zip(heads).map(|(&l, h)| sigmoid(l / h.temperature)).collect();
+        let d = max_abs_diff(&p, &c.probabilities);
+        worst = worst.max(d);
+        if !(d <= INT8_PROB_TOL) {
+            bad.push(format!("int8: {}: max |probability diff| {d:.2e} > {INT8_PROB_TOL:.0e}", c.name()));
+        }
+    }
+    eprintln!("int8: worst probability diff {worst:.2e}");
+    assert!(bad.is_empty(), "the int8 engine disagrees with onnxruntime on the shipped model:\n  {}", bad.join("\n  "));
+}
+
 #[test]
 fn calibrated_probabilities_match() {
     let s = setup();
-    let g = common::guard();
+    let g = parapet::Guard::from_bundle_bytes_with(common::bundle_bytes(), None, EngineChoice::Tract).unwrap();
     let heads = &s.bundle.manifest.heads;
     let windows: Vec<Window> = s.fixture.cases.iter().map(Case::window).collect();
     let probs = g.score_windows(&windows).unwrap();
