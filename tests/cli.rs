@@ -304,6 +304,19 @@ fn info_describes_the_embedded_bundle() {
     assert_eq!(heads, b.manifest.heads.iter().map(|h| h.id.as_str()).collect::<Vec<_>>());
     assert_eq!(v["constitution"]["preset"], "balanced");
     assert_eq!(v["categories"].as_array().unwrap().len(), parapet::taxonomy::TAXONOMY.len());
+    assert_eq!(v["bundle"]["engine"], "int8", "the shipped model runs on the int8 engine");
+}
+
+#[test]
+fn the_engine_flag_picks_the_engine_or_names_the_choices() {
+    let o = run(&["--engine", "tract", "info"]);
+    assert!(o.status.success(), "{}", describe(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["bundle"]["engine"], "tract");
+    let o = run(&["--engine", "fast", "check", "hello"]);
+    assert_eq!(o.status.code(), Some(2), "{}", describe(&o));
+    let err = text(&o.stderr);
+    assert!(err.contains("InputError") && err.contains("\"tract\""), "{}", describe(&o));
 }
 
 #[test]

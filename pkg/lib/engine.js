@@ -41,7 +41,9 @@ export class EngineHost {
   /** Instantiates a fresh engine and loads the bundle, constitution and (if loaded) image model. */
   async build(bytes, first) {
     const [instance, sha256] = await Promise.all([instantiate({ wasmUrl: this.o.wasmUrl }), bundleSha256(bytes)]);
-    const guard = new instance.glue.Guard(bytes, this.constitution ?? undefined, sha256 ? { sha256 } : undefined);
+    const options = { engine: this.o.engine || 'auto' };
+    if (sha256) options.sha256 = sha256;
+    const guard = new instance.glue.Guard(bytes, this.constitution ?? undefined, options);
     if (this.backend && first) {
       this.spec = guard.modelSpec;
       const onnx = instance.glue.modelOnnx(bytes);

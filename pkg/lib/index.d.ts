@@ -57,6 +57,10 @@ export interface LoadOptions {
   cache?: boolean;
   /** Where parapet_bg.wasm is served; default: next to the package's glue. */
   wasmUrl?: string | URL;
+  /** Text engine inside the wasm. 'auto' (default): parapet's int8 engine when the bundle's model is the recipe's
+   *  encoder (the shipped one), tract for any other graph; 'int8': that engine or BundleError UNSUPPORTED_ENGINE;
+   *  'tract': tract's f32 path (the reference; slower to load and run, scores differ from int8 by ~1e-3). */
+  engine?: 'auto' | 'int8' | 'tract';
 }
 
 /** Anything checkImage takes. */

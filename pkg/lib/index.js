@@ -18,7 +18,7 @@ import { WorkerClient } from './worker-client.js';
 export { clearCache, verifyBundleHash, CACHE_NAME } from './loader.js';
 export { isEngineCrash } from './errors.js';
 
-const LOAD_KEYS = new Set(['model', 'imageModel', 'constitution', 'onProgress', 'worker', 'backend', 'cache', 'wasmUrl']);
+const LOAD_KEYS = new Set(['model', 'imageModel', 'constitution', 'onProgress', 'worker', 'backend', 'cache', 'wasmUrl', 'engine']);
 
 function checkOptions(o) {
   if (o === undefined || o === null) return {};
@@ -33,6 +33,9 @@ function checkOptions(o) {
   }
   if (o.worker !== undefined && typeof o.worker !== 'boolean') {
     throw inputError('INVALID_ARGUMENT', 'worker must be true or false');
+  }
+  if (o.engine !== undefined && o.engine !== null && !['auto', 'int8', 'tract'].includes(o.engine)) {
+    throw inputError('INVALID_ARGUMENT', `engine must be "auto", "int8" or "tract", not ${JSON.stringify(o.engine)}`);
   }
   return o;
 }
@@ -188,6 +191,8 @@ export class Guard {
  * @param {'wasm'|'auto'|object} [options.backend]
  * @param {boolean} [options.cache] Cache Storage for downloaded bundles (default true)
  * @param {string|URL} [options.wasmUrl] where parapet_bg.wasm is served (default: next to the package)
+ * @param {'auto'|'int8'|'tract'} [options.engine] text engine inside the wasm (default 'auto': parapet's int8
+ *   engine for the shipped model's architecture, tract for any other graph)
  */
 export async function load(options) {
   const o = checkOptions(options);
@@ -200,6 +205,7 @@ export async function load(options) {
     backend: o.backend,
     cache: o.cache,
     wasmUrl: o.wasmUrl instanceof URL ? o.wasmUrl.href : o.wasmUrl,
+    engine: o.engine ?? 'auto',
   };
   let guard;
   if (o.worker) {

@@ -41,6 +41,10 @@ struct Cli {
     /// Image bundle (.parapet, kind image-guard); defaults to the bundled open_nsfw model.
     #[arg(long, global = true)]
     image_model: Option<PathBuf>,
+    /// Text engine: auto (parapet's int8 engine for the shipped model's architecture, tract
+    /// otherwise), int8, or tract (the f32 reference).
+    #[arg(long, global = true, default_value = "auto")]
+    engine: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -79,7 +83,9 @@ fn load_guard(cli: &Cli) -> Result<Guard, String> {
         Some(p) => std::fs::read(p).map_err(|e| format!("cannot read model {}: {e}", p.display()))?,
         None => DEFAULT_BUNDLE.to_vec(),
     };
-    let mut guard = Guard::from_bundle_bytes(&bytes).map_err(|e| format!("{}: {e}", e.name()))?;
+    let engine = parapet::model::EngineChoice::parse(&cli.engine).map_err(|e| format!("{}: {e}", e.name()))?;
+    let mut guard =
+        Guard::from_bundle_bytes_with(&bytes, None, engine).map_err(|e| format!("{}: {e}", e.name()))?;
     if let Some(p) = &cli.constitution {
         let json = std::fs::read_to_string(p)
             .map_err(|e| format!("cannot read constitution {}: {e}", p.display()))?;

@@ -34,7 +34,9 @@ const CASES = [
 ];
 
 test('onnxruntime-web backend gives the same verdicts as tract', async () => {
-  const tract = await load({ constitution: CONSTITUTION });
+  // tract: the same f32 graph math as onnxruntime-web (the default int8 engine is held to tract in
+  // package.test.mjs and tests/encoder.rs).
+  const tract = await load({ constitution: CONSTITUTION, engine: 'tract' });
   const backend = await createOrtBackend();
   assert.deepEqual(backend.providers, ['wasm']);
   const ort = await load({ constitution: CONSTITUTION, backend });
