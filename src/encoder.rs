@@ -135,10 +135,15 @@ impl<'g, 'a> Recognizer<'g, 'a> {
             if k == 0 || k % 8 != 0 || k > MAX_K || n == 0 {
                 return None;
             }
+            // Transposed in bands of 16 rows: the 16 source lines stay in cache across columns.
             let mut w = vec![0i16; k * n];
-            for (r, row) in qv.chunks_exact(n).enumerate() {
-                for (c, &b) in row.iter().enumerate() {
-                    w[c * k + r] = i16::from(b as i8);
+            for r0 in (0..k).step_by(16) {
+                let r1 = (r0 + 16).min(k);
+                for c in 0..n {
+                    let dst = &mut w[c * k + r0..c * k + r1];
+                    for (r, d) in (r0..r1).zip(dst) {
+                        *d = i16::from(qv[r * n + c] as i8);
+                    }
                 }
             }
             found.insert(bias_name.clone(), Linear { k, n, w, scale, bias });
@@ -179,6 +184,19 @@ impl Encoder {
             for o in &n.outputs {
                 producer.insert(o.as_str(), i);
             }
+        }
+        // The inputs, by the manifest's names: ids and types index the tables, the mask is cast.
+        if g.inputs != spec.inputs || spec.inputs.len() != 3 {
+            return None;
+        }
+        let feeds = |table: &str, input: &str| {
+            g.nodes.iter().any(|n| n.op == "Gather" && n.inputs.first().map(String::as_str) == Some(table) && n.inputs.get(1).map(String::as_str) == Some(input))
+        };
+        if !feeds("word_embeddings.weight_q", &spec.inputs[0])
+            || !feeds("token_type_embeddings.weight", &spec.inputs[2])
+            || !g.nodes.iter().any(|n| n.op == "Cast" && n.inputs.first() == Some(&spec.inputs[1]))
+        {
+            return None;
         }
         let r = Recognizer { g: &g, producer };
         let wq = r.konst("word_embeddings.weight_q")?;
@@ -399,31 +417,42 @@ impl Encoder {
                     s.v.extend_from_slice(&qkv[base + 2 * h..base + 2 * h + D]);
                 }
                 s.scores.clear();
-                s.scores.resize(lp, 0.0);
-                for i in 0..len {
-                    let base = (start + i) * 3 * h + head * D;
-                    let mut q = [0f32; D];
-                    for (a, b) in q.iter_mut().zip(&qkv[base..base + D]) {
-                        *a = b * scale;
+                s.scores.resize(2 * lp, 0.0);
+                // Two queries at a time share each block of K.
+                for i in (0..len).step_by(2) {
+                    let pair = i + 1 < len;
+                    let mut q = [[0f32; D]; 2];
+                    for (r, qr) in q.iter_mut().enumerate().take(if pair { 2 } else { 1 }) {
+                        let base = (start + i + r) * 3 * h + head * D;
+                        for (a, b) in qr.iter_mut().zip(&qkv[base..base + D]) {
+                            *a = b * scale;
+                        }
                     }
                     for jb in (0..lp).step_by(KB) {
-                        let mut acc = [0f32; KB];
-                        for (d, &qd) in q.iter().enumerate() {
+                        let (mut a0, mut a1) = ([0f32; KB], [0f32; KB]);
+                        for d in 0..D {
                             let kr: &[f32; KB] = s.kt[d * lp + jb..d * lp + jb + KB].try_into().unwrap_or(&[0.0; KB]);
+                            let (x0, x1) = (q[0][d], q[1][d]);
                             for t in 0..KB {
-                                acc[t] += qd * kr[t];
+                                a0[t] += x0 * kr[t];
+                                a1[t] += x1 * kr[t];
                             }
                         }
-                        s.scores[jb..jb + KB].copy_from_slice(&acc);
+                        s.scores[jb..jb + KB].copy_from_slice(&a0);
+                        s.scores[lp + jb..lp + jb + KB].copy_from_slice(&a1);
                     }
-                    softmax(&mut s.scores[..len]);
-                    let mut o = [0f32; D];
-                    for (&p, vr) in s.scores[..len].iter().zip(s.v.chunks_exact(D)) {
-                        for t in 0..D {
-                            o[t] += p * vr[t];
+                    for r in 0..if pair { 2 } else { 1 } {
+                        let sc = &mut s.scores[r * lp..r * lp + len];
+                        softmax(sc);
+                        let mut o = [0f32; D];
+                        for (&p, vr) in sc.iter().zip(s.v.chunks_exact(D)) {
+                            for t in 0..D {
+                                o[t] += p * vr[t];
+                            }
                         }
+                        let at = (start + i + r) * h + head * D;
+                        ctx[at..at + D].copy_from_slice(&o);
                     }
-                    ctx[(start + i) * h + head * D..(start + i) * h + head * D + D].copy_from_slice(&o);
                 }
             }
             start += len;
@@ -509,7 +538,9 @@ fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Vec<i16>, scales: &mut V
         let s = if amax > 0.0 && amax.is_finite() { amax / QMAX } else { 1.0 };
         let inv = 1.0 / s;
         for (d, v) in qr.iter_mut().zip(xr) {
-            *d = round(v * inv).clamp(-QMAX, QMAX) as i16;
+            let t = v * inv;
+            let t = if t > QMAX { QMAX } else if t < -QMAX { -QMAX } else { t };
+            *d = ((t + MAGIC).to_bits() as i32).wrapping_sub(MAGIC_BITS) as i16;
         }
         scales.push(s);
     }
@@ -743,23 +774,25 @@ fn layer_norm(x: &mut [f32], h: usize, n: &Norm, eps: f32) {
     }
 }
 
-/// `e^x` for x ≤ 0 (softmax after subtracting the max), relative error ~2e-7.
+/// `e^x` for x ≤ 0 (softmax after subtracting the max), relative error ~2e-7. Integer parts go
+/// through the rounding constant's bits, not `as i32` (a saturating cast that does not vectorise).
 #[inline(always)]
 fn exp_neg(x: f32) -> f32 {
-    let x = x.max(-87.0);
-    let n = round(x * std::f32::consts::LOG2_E);
+    let x = if x > -87.0 { x } else { -87.0 };
+    let t = x * std::f32::consts::LOG2_E + MAGIC;
+    let n = t - MAGIC;
+    let ni = (t.to_bits() as i32).wrapping_sub(MAGIC_BITS);
     let r = x - n * 0.693_145_75 - n * 1.428_606_8e-6;
     let p = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))))));
-    f32::from_bits(((n as i32 + 127) as u32) << 23) * p
+    f32::from_bits((ni.wrapping_add(127) as u32) << 23) * p
 }
 
-/// Round half to even for |x| < 2²², by the 1.5·2²³ trick: one add and one subtract, which
-/// vectorise on every target (`round_ties_even` is a libm call on baseline x86_64).
-#[inline(always)]
-fn round(x: f32) -> f32 {
-    const MAGIC: f32 = 12_582_912.0;
-    (x + MAGIC) - MAGIC
-}
+/// Round half to even for |x| < 2²², by the 1.5·2²³ trick: adding it leaves the integer in the
+/// low mantissa bits. Vectorises on every target (`round_ties_even` is a libm call on baseline
+/// x86_64 and `as` casts saturate lane by lane).
+const MAGIC: f32 = 12_582_912.0;
+/// The bits of [`MAGIC`]: `(x + MAGIC).to_bits() - MAGIC_BITS` is `round(x)` as an integer.
+const MAGIC_BITS: i32 = 0x4B40_0000;
 
 fn softmax(v: &mut [f32]) {
     let mut m = [f32::NEG_INFINITY; 8];

@@ -92,6 +92,8 @@ pub struct Graph<'a> {
     pub nodes: Vec<Node>,
     /// Initializers and `Constant` node outputs, by name.
     pub consts: HashMap<String, Tensor<'a>>,
+    /// Graph inputs that are not initializers, in order.
+    pub inputs: Vec<String>,
     pub outputs: Vec<String>,
 }
 
@@ -254,16 +256,18 @@ pub fn read_graph(model: &[u8]) -> Option<Graph<'_>> {
                 let (name, t) = tensor(b)?;
                 g.consts.insert(name, t);
             }
-            (12, Value::Bytes(b)) => {
+            (f @ (11 | 12), Value::Bytes(b)) => {
                 let mut o = Reader::new(b);
-                while let Some((f, v)) = o.field().ok()? {
-                    if let (1, Value::Bytes(n)) = (f, v) {
-                        g.outputs.push(string(n)?);
+                while let Some((field, v)) = o.field().ok()? {
+                    if let (1, Value::Bytes(n)) = (field, v) {
+                        if f == 11 { g.inputs.push(string(n)?) } else { g.outputs.push(string(n)?) }
                     }
                 }
             }
             _ => {}
         }
     }
+    // Old exporters list initializers among the inputs too.
+    g.inputs.retain(|i| !g.consts.contains_key(i));
     Some(g)
 }

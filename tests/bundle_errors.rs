@@ -306,6 +306,13 @@ fn bad_model() {
     let mut m = l.manifest.clone();
     m.model.inputs[0] = "no_such_input".into();
     load_err(&l.rewrite(&m, &l.model, &l.tokenizer), "unknown input name");
+    // Swapped input names are a different model to both engines (tract reads the names).
+    let mut m = l.manifest.clone();
+    m.model.inputs.swap(0, 2);
+    for engine in [EngineChoice::Auto, EngineChoice::Int8] {
+        let g = Guard::from_bundle_bytes_with(&l.rewrite(&m, &l.model, &l.tokenizer), None, engine);
+        assert!(g.as_ref().map_or(true, |g| g.info().engine == "tract"), "{engine:?}: the int8 engine accepted swapped inputs");
+    }
 }
 
 /// Tract's Gather does not bound-check: a manifest or tokenizer that indexes past the model's
@@ -504,12 +511,16 @@ fn every_bundle_code_is_tested() {
         "BAD_MANIFEST",
         "WRONG_KIND",
         "BAD_PART",
+        // tests/encoder.rs: an_unknown_graph_goes_to_tract_or_is_refused,
+        // precomputed_embeddings_catch_a_wrong_int8_reading.
+        "UNSUPPORTED_ENGINE",
     ];
     let sources = [
         include_str!("../src/bundle.rs"),
         include_str!("../src/text.rs"),
         include_str!("../src/model.rs"),
         include_str!("../src/guard.rs"),
+        include_str!("../src/encoder.rs"),
     ];
     let mut found = BTreeSet::new();
     for src in sources {
