@@ -1,13 +1,22 @@
 //! Compares parapet's int8 engine with tract (the f32 reference) on the shipped bundle: raw
 //! logits, calibrated probabilities and embeddings over the bundle's own default texts, plus
-//! the time of each at a few lengths. `cargo run --release --example engine_compare [bundle]`.
+//! the time of each at a few lengths; with `--dev FILE` (from `python3 -m models.recipe.export_dev`)
+//! also the `unsafe` category's AUPRC and F1 at its balanced threshold on those dev prompts, per
+//! engine, and how many decisions differ.
+//! `cargo run --release --example engine_compare -- [bundle] [--dev /tmp/parapet-dev-prompts.jsonl]`
 use parapet::bundle::Bundle;
 use parapet::model::{EngineChoice, TextModel};
 use parapet::text::{TextEncoder, Window};
 use std::time::Instant;
 
 fn main() {
-    let path = std::env::args().nth(1).unwrap_or_else(|| parapet::DEFAULT_BUNDLE_PATH.to_string());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dev = args.iter().position(|a| a == "--dev").and_then(|i| args.get(i + 1)).cloned();
+    let path = args
+        .iter()
+        .find(|a| !a.starts_with("--") && Some(*a) != dev.as_ref())
+        .cloned()
+        .unwrap_or_else(|| parapet::DEFAULT_BUNDLE_PATH.to_string());
     let bytes = std::fs::read(&path).expect("read bundle");
     let bundle = Bundle::from_bytes(&bytes).expect("bundle");
     let m = &bundle.manifest;
@@ -40,6 +49,9 @@ fn main() {
         }
     }
     println!("{} texts: worst |logit diff| {wl:.2e}, worst |prob diff| {wp:.2e}, worst cosine {wc:.6}", windows.len());
+    if let Some(dev) = dev {
+        dev_metrics(&bytes, &dev);
+    }
     let long = "The quick brown fox jumps over the lazy dog and keeps running through the field. ".repeat(40);
     let toks = enc.tokenize(&long).unwrap();
     for n in [16usize, 64, 128, 256] {
@@ -56,4 +68,55 @@ fn main() {
         let (a, b) = (time(&tract), time(&int8));
         println!("{n:>4} tokens: tract {a:.1} ms, int8 {b:.1} ms, ratio {:.2}", b / a);
     }
+}
+
+/// `unsafe` AUPRC and F1 at the shipped balanced threshold on labelled dev prompts, per engine.
+fn dev_metrics(bundle: &[u8], path: &str) {
+    let rows: Vec<(String, bool)> = std::fs::read_to_string(path)
+        .expect("read the dev file")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| Some((v["text"].as_str()?.to_string(), v["unsafe"].as_i64()? == 1)))
+        .collect();
+    let mut decisions = Vec::new();
+    for engine in [EngineChoice::Tract, EngineChoice::Int8] {
+        let g = parapet::guard::Guard::from_bundle_bytes_with(bundle, None, engine).unwrap();
+        let mut scored: Vec<(f32, bool)> = Vec::new();
+        let mut flagged = Vec::new();
+        let mut threshold = 0.0;
+        for (text, label) in &rows {
+            let v = g.check_prompt(text).unwrap();
+            let c = v.categories.iter().find(|c| c.id == "unsafe").unwrap();
+            threshold = c.threshold;
+            scored.push((c.score.unwrap_or(0.0), *label));
+            flagged.push(c.triggered);
+        }
+        let (tp, fp, fn_) = rows.iter().zip(&flagged).fold((0, 0, 0), |(tp, fp, fn_), ((_, l), &f)| match (l, f) {
+            (true, true) => (tp + 1, fp, fn_),
+            (false, true) => (tp, fp + 1, fn_),
+            (true, false) => (tp, fp, fn_ + 1),
+            _ => (tp, fp, fn_),
+        });
+        let f1 = 2.0 * tp as f64 / (2 * tp + fp + fn_) as f64;
+        scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap());
+        let pos = scored.iter().filter(|s| s.1).count() as f64;
+        let (mut hits, mut ap) = (0.0, 0.0);
+        for (i, (_, l)) in scored.iter().enumerate() {
+            if *l {
+                hits += 1.0;
+                ap += hits / (i + 1) as f64;
+            }
+        }
+        println!(
+            "dev {} prompts ({} unsafe), {}: unsafe AUPRC {:.4}, F1 {:.4} at threshold {threshold} (tp {tp}, fp {fp}, fn {fn_})",
+            rows.len(),
+            pos,
+            g.info().engine,
+            ap / pos,
+            f1
+        );
+        decisions.push(flagged);
+    }
+    let differ = decisions[0].iter().zip(&decisions[1]).filter(|(a, b)| a != b).count();
+    println!("decisions that differ between the engines: {differ} of {}", rows.len());
 }
