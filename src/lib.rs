@@ -17,14 +17,12 @@
 
 pub mod bundle;
 pub mod constitution;
-pub mod encoder;
 pub mod error;
 pub mod exemplar;
 pub mod guard;
 pub mod image;
 pub mod model;
 pub mod normalize;
-mod onnx_pb;
 pub mod patterns;
 pub mod stream;
 pub mod taxonomy;

@@ -6,7 +6,7 @@
 //! manifest fails to load instead of producing nonsense.
 
 use crate::bundle::ModelSpec;
-use crate::encoder::Encoder;
+use parapet_int8::Encoder;
 use crate::error::{Error, Result};
 use crate::text::Window;
 use std::sync::Arc;
@@ -118,6 +118,13 @@ impl TableSizes {
     }
 }
 
+fn run_int8(enc: &Encoder, windows: &[Window]) -> Result<ModelOutput> {
+    let w: Vec<parapet_int8::Window> =
+        windows.iter().map(|w| parapet_int8::Window { ids: &w.ids, type_ids: &w.type_ids }).collect();
+    let out = enc.run(&w).map_err(Error::inference)?;
+    Ok(ModelOutput { logits: out.logits, embeddings: out.embeddings })
+}
+
 fn bad_model(e: impl std::fmt::Display) -> Error {
     Error::bundle("BAD_MODEL", format!("the bundle's model.onnx cannot be loaded: {e:#}"))
 }
@@ -151,7 +158,13 @@ impl TextModel {
     ) -> Result<TextModel> {
         if choice != EngineChoice::Tract {
             let t = web_time::Instant::now();
-            match Encoder::recognize(bytes, spec) {
+            let int8_spec = parapet_int8::Spec {
+                inputs: &spec.inputs,
+                logits_output: &spec.logits_output,
+                embedding_output: &spec.embedding_output,
+                embedding_dim: spec.embedding_dim,
+            };
+            match Encoder::recognize(bytes, &int8_spec) {
                 Some(enc) => {
                     let parse = t.elapsed().as_secs_f64() * 1000.0;
                     let mut m = TextModel {
@@ -277,7 +290,7 @@ impl TextModel {
                 (raw[0].shape().to_vec(), raw[1].shape().to_vec())
             }
             Engine::Int8(enc) => {
-                enc.run(std::slice::from_ref(probe)).map_err(bad_model)?;
+                run_int8(enc, std::slice::from_ref(probe)).map_err(bad_model)?;
                 (vec![1, enc.n_out()], vec![1, enc.hidden()])
             }
         };
@@ -330,7 +343,7 @@ impl TextModel {
             return Ok(ModelOutput::default());
         }
         if let Engine::Int8(enc) = &self.engine {
-            return enc.run(windows);
+            return run_int8(enc, windows);
         }
         let out = self.run_raw(windows, pad).map_err(Error::inference)?;
         let rows = |t: &TValue, w: usize| -> Result<Vec<Vec<f32>>> {

@@ -1,7 +1,7 @@
 //! Just enough of the ONNX protobuf to read a graph's nodes and constant tensors, without
 //! copying the weights: a zero-copy walk over the wire format.
 //!
-//! Used by [`crate::encoder`] to recognise the recipe's encoder and take its weights in
+//! Used by the encoder to recognise the recipe's encoder and take its weights in
 //! milliseconds, where building tract's plan takes seconds in wasm. Anything it does not
 //! understand makes it return `None` (the caller falls back to tract, which reports real
 //! errors); it never panics on malformed bytes.

@@ -20,13 +20,43 @@
 //! Integer sums are exact and the f32 code is the same on every target, so native and wasm give
 //! the same numbers. Recognition is strict: any graph it does not fully understand goes to
 //! tract; and the guard checks the result against the bundle's precomputed `embeddings.bin`.
+//!
+//! Used by the `parapet` crate (`src/model.rs`); its own crate so that it is compiled optimised
+//! in dev builds too.
 
-use crate::bundle::ModelSpec;
-use crate::error::{Error, Result};
-use crate::model::ModelOutput;
-use crate::onnx_pb::{self, Graph, Tensor};
-use crate::text::Window;
+mod onnx_pb;
+
+use onnx_pb::{Graph, Tensor};
 use std::collections::HashMap;
+
+/// What the bundle's manifest says about the graph.
+#[derive(Debug, Clone, Copy)]
+pub struct Spec<'a> {
+    /// Input names in the order `input_ids`, `attention_mask`, `token_type_ids`.
+    pub inputs: &'a [String],
+    /// Name of the logits output.
+    pub logits_output: &'a str,
+    /// Name of the embedding output.
+    pub embedding_output: &'a str,
+    /// Width of the embedding.
+    pub embedding_dim: usize,
+}
+
+/// One window: token ids and token types, the same length.
+#[derive(Debug, Clone, Copy)]
+pub struct Window<'a> {
+    pub ids: &'a [i64],
+    pub type_ids: &'a [i64],
+}
+
+/// Raw outputs for a batch of windows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Output {
+    /// `[window][head]` logits.
+    pub logits: Vec<Vec<f32>>,
+    /// `[window][dim]` pooled, L2-normalised embeddings.
+    pub embeddings: Vec<Vec<f32>>,
+}
 
 /// Largest quantised activation magnitude (14 bits); see the module docs for the bound.
 const QMAX: f32 = 8191.0;
@@ -174,7 +204,7 @@ fn count(g: &Graph, op: &str) -> usize {
 impl Encoder {
     /// Recognises the recipe's encoder in `onnx` and takes its weights; `None` for any other
     /// graph (or one this reader cannot parse), which then runs on tract.
-    pub fn recognize(onnx: &[u8], spec: &ModelSpec) -> Option<Encoder> {
+    pub fn recognize(onnx: &[u8], spec: &Spec) -> Option<Encoder> {
         let g = onnx_pb::read_graph(onnx)?;
         if !g.outputs.iter().any(|o| *o == spec.logits_output) || !g.outputs.iter().any(|o| *o == spec.embedding_output) {
             return None;
@@ -311,23 +341,23 @@ impl Encoder {
     }
 
     /// Runs windows (of any lengths; no padding).
-    pub fn run(&self, windows: &[Window]) -> Result<ModelOutput> {
+    pub fn run(&self, windows: &[Window]) -> Result<Output, String> {
         let h = self.hidden;
         let lens: Vec<usize> = windows.iter().map(|w| w.ids.len()).collect();
         let m: usize = lens.iter().sum();
         if windows.iter().any(|w| w.ids.is_empty() || w.type_ids.len() != w.ids.len()) {
-            return Err(Error::inference("a window is empty or its type ids do not match its ids"));
+            return Err("a window is empty or its type ids do not match its ids".to_string());
         }
         // Embeddings.
         let mut x = vec![0f32; m * h];
         let mut row = 0;
         for w in windows {
             if w.ids.len() > self.positions {
-                return Err(Error::inference(format!("window of {} tokens exceeds the model's {} positions", w.ids.len(), self.positions)));
+                return Err(format!("window of {} tokens exceeds the model's {} positions", w.ids.len(), self.positions));
             }
-            for (p, (&id, &t)) in w.ids.iter().zip(&w.type_ids).enumerate() {
-                let id = usize::try_from(id).ok().filter(|&i| i < self.vocab).ok_or_else(|| Error::inference(format!("token id {id} outside the model's vocabulary")))?;
-                let t = usize::try_from(t).ok().filter(|&i| i < self.types).ok_or_else(|| Error::inference(format!("token type {t} outside the model's types")))?;
+            for (p, (&id, &t)) in w.ids.iter().zip(w.type_ids).enumerate() {
+                let id = usize::try_from(id).ok().filter(|&i| i < self.vocab).ok_or_else(|| format!("token id {id} outside the model's vocabulary"))?;
+                let t = usize::try_from(t).ok().filter(|&i| i < self.types).ok_or_else(|| format!("token type {t} outside the model's types"))?;
                 let s = self.word_scale[id];
                 let dst = &mut x[row * h..(row + 1) * h];
                 let wq = &self.word_q[id * h..(id + 1) * h];
@@ -362,7 +392,7 @@ impl Encoder {
             layer_norm(&mut x, h, &layer.out_ln, self.eps);
         }
         // Mean pooling, head, L2-normalised embedding.
-        let mut out = ModelOutput { logits: Vec::with_capacity(windows.len()), embeddings: Vec::with_capacity(windows.len()) };
+        let mut out = Output { logits: Vec::with_capacity(windows.len()), embeddings: Vec::with_capacity(windows.len()) };
         let mut start = 0;
         for &len in &lens {
             let mut pooled = vec![0f32; h];
