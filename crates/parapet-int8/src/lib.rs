@@ -63,7 +63,7 @@ const QMAX: f32 = 8191.0;
 /// Largest inner dimension the i32 accumulators are proven safe for with [`QMAX`] and int8 weights.
 const MAX_K: usize = 2048;
 
-/// One weight matmul + bias: `y = x · W + b`, W stored transposed (`[n][k]`) as i16.
+/// One weight matmul + bias: `y = x · W + b`, W stored as i16 row pairs ([`pack_pairs`]).
 #[derive(Debug, Clone)]
 struct Linear {
     k: usize,
@@ -99,7 +99,8 @@ pub struct Encoder {
     vocab: usize,
     positions: usize,
     types: usize,
-    word_q: Vec<i8>,
+    /// int8 rows, kept as the bundle's bytes (a plain copy; read `as i8`).
+    word_q: Vec<u8>,
     word_scale: Vec<f32>,
     pos: Vec<f32>,
     type_emb: Vec<f32>,
@@ -162,35 +163,31 @@ impl<'g, 'a> Recognizer<'g, 'a> {
             let add = self.g.nodes.iter().find(|a| a.op == "Add" && a.inputs.iter().any(|i| i == out))?;
             let bias_name = add.inputs.iter().find(|i| *i != out)?;
             let bias = self.f32s(bias_name, &[n])?;
-            if k == 0 || k % 8 != 0 || k > MAX_K || n == 0 {
+            if k == 0 || k % 8 != 0 || k > MAX_K || n == 0 || n % 8 != 0 {
                 return None;
             }
-            // Transposed in bands of 16 rows: the 16 source lines stay in cache across columns.
-            let mut w = vec![0i16; k * n];
-            for r0 in (0..k).step_by(16) {
-                let r1 = (r0 + 16).min(k);
-                for c in 0..n {
-                    let dst = &mut w[c * k + r0..c * k + r1];
-                    for (r, d) in (r0..r1).zip(dst) {
-                        *d = i16::from(qv[r * n + c] as i8);
-                    }
-                }
-            }
+            let w = pack_pairs(qv, k, n);
             found.insert(bias_name.clone(), Linear { k, n, w, scale, bias });
         }
         Some(found)
     }
 }
 
+/// Query, key and value as one matmul: packed rows are concatenated per row pair.
 fn fuse(parts: [Linear; 3]) -> Option<Linear> {
     let k = parts[0].k;
     if parts.iter().any(|p| p.k != k) {
         return None;
     }
-    let mut out = Linear { k, n: 0, w: vec![], scale: vec![], bias: vec![] };
+    let n: usize = parts.iter().map(|p| p.n).sum();
+    let mut w = Vec::with_capacity(k * n);
+    for kp in 0..k / 2 {
+        for p in &parts {
+            w.extend_from_slice(&p.w[kp * 2 * p.n..(kp + 1) * 2 * p.n]);
+        }
+    }
+    let mut out = Linear { k, n, w, scale: vec![], bias: vec![] };
     for p in parts {
-        out.n += p.n;
-        out.w.extend(p.w);
         out.scale.extend(p.scale);
         out.bias.extend(p.bias);
     }
@@ -237,7 +234,7 @@ impl Encoder {
         if hidden == 0 || hidden % 8 != 0 || hidden != spec.embedding_dim {
             return None;
         }
-        let word_q: Vec<i8> = wq.i8s()?.iter().map(|&b| b as i8).collect();
+        let word_q: Vec<u8> = wq.i8s()?.to_vec();
         let word_scale = {
             let t = r.konst("word_embeddings.weight_s")?;
             if t.len()? != vocab {
@@ -364,7 +361,7 @@ impl Encoder {
                 let pe = &self.pos[p * h..(p + 1) * h];
                 let te = &self.type_emb[t * h..(t + 1) * h];
                 for j in 0..h {
-                    dst[j] = f32::from(wq[j]) * s + pe[j] + te[j];
+                    dst[j] = f32::from(wq[j] as i8) * s + pe[j] + te[j];
                 }
                 row += 1;
             }
@@ -576,122 +573,157 @@ fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Vec<i16>, scales: &mut V
     }
 }
 
-/// Weight rows per column tile: ~48 KiB of i16 weights (an L1 data cache) stay hot while every
-/// block of token rows passes over them.
-fn col_tile(k: usize) -> usize {
-    (24_576 / k.max(1)).clamp(4, 256) & !1
+/// Packs ONNX's `[k][n]` int8 weights (row-major) for the kernels: pairs of rows interleaved as
+/// i16, `packed[(kp·n + j)·2 + t] = w[2·kp + t][j]`. Reading two whole rows and writing one
+/// run is sequential on both sides (a transpose is not, and is slow in V8's baseline compiler,
+/// which is what runs during a cold start).
+fn pack_pairs(w: &[u8], k: usize, n: usize) -> Vec<i16> {
+    let mut out = vec![0i16; k * n];
+    for (kp, dst) in out.chunks_exact_mut(2 * n).enumerate() {
+        let (a, b) = (&w[2 * kp * n..(2 * kp + 1) * n], &w[(2 * kp + 1) * n..(2 * kp + 2) * n]);
+        #[allow(unused_mut)]
+        let mut done = 0;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            // 16 columns per step with SIMD widen + interleave: the scalar loop is ~10x the
+            // instructions, which matters while V8 still runs its baseline code.
+            use core::arch::wasm32::*;
+            while done + 16 <= n {
+                // SAFETY: done + 16 <= n = a.len() = b.len(), and dst has 2n i16.
+                unsafe {
+                    let va = v128_load(a.as_ptr().add(done) as *const v128);
+                    let vb = v128_load(b.as_ptr().add(done) as *const v128);
+                    let (al, ah) = (i16x8_extend_low_i8x16(va), i16x8_extend_high_i8x16(va));
+                    let (bl, bh) = (i16x8_extend_low_i8x16(vb), i16x8_extend_high_i8x16(vb));
+                    let o = dst.as_mut_ptr().add(2 * done) as *mut v128;
+                    v128_store(o, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(al, bl));
+                    v128_store(o.add(1), i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(al, bl));
+                    v128_store(o.add(2), i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(ah, bh));
+                    v128_store(o.add(3), i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(ah, bh));
+                }
+                done += 16;
+            }
+        }
+        for ((d, &x), &y) in dst[2 * done..].chunks_exact_mut(2).zip(&a[done..]).zip(&b[done..]) {
+            d[0] = i16::from(x as i8);
+            d[1] = i16::from(y as i8);
+        }
+    }
+    out
 }
 
-/// `acc[i, j] = Σ_k x[i, k] · w[j, k]` (w transposed), exact in i32.
+/// `acc[i, j] = Σ_k x[i, k] · w[k, j]`, exact in i32; `w` packed by [`pack_pairs`]. Each step
+/// broadcasts one token's pair (x[i, 2kp], x[i, 2kp+1]) and multiplies it with the pairs of 4
+/// outputs: `i32x4.dot_i16x8_s` gives 4 finished partial sums, no horizontal adds.
 fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    let ok = x.len() >= m * k && w.len() >= n * k && acc.len() >= m * n && k % 2 == 0 && n % 8 == 0;
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        if x.len() >= m * k && w.len() >= n * k && acc.len() >= m * n && k % 8 == 0 {
-            // SAFETY: the lengths were checked just above; every load is inside x or w.
+        if ok {
+            // SAFETY: the lengths were checked just above; every access is inside x, w or acc.
             unsafe { simd::gemm(x, m, k, w, n, acc) };
             return;
         }
     }
     #[cfg(target_arch = "x86_64")]
     {
-        if x.len() >= m * k && w.len() >= n * k && acc.len() >= m * n && k % 8 == 0 {
+        if ok {
             // SAFETY: as above; SSE2 is part of the x86_64 baseline.
             unsafe { sse2::gemm(x, m, k, w, n, acc) };
             return;
         }
     }
+    let _ = ok;
     for i in 0..m {
-        let xr = &x[i * k..(i + 1) * k];
         for j in 0..n {
-            let wr = &w[j * k..(j + 1) * k];
-            acc[i * n + j] = xr.iter().zip(wr).map(|(&a, &b)| i32::from(a) * i32::from(b)).sum();
+            acc[i * n + j] = (0..k / 2)
+                .map(|kp| {
+                    let p = (kp * n + j) * 2;
+                    i32::from(x[i * k + 2 * kp]) * i32::from(w[p]) + i32::from(x[i * k + 2 * kp + 1]) * i32::from(w[p + 1])
+                })
+                .sum();
         }
     }
+}
+
+/// The kernel body, written once for both SIMD targets: `$ld` loads 8 i16, `$splat` broadcasts
+/// the i32 at a pointer, `$dot` is the pairwise i16 multiply-add, `$add` / `$zero` / `$st` the
+/// i32x4 add, zero and store. Blocks of 4 tokens × 8 outputs (8 accumulators); the weight
+/// block of 8 outputs (k × 16 bytes) stays in cache while every token block passes.
+macro_rules! gemm_body {
+    ($x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
+        let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
+        let kp_n = $k / 2;
+        let mut j = 0;
+        while j < $n {
+            let mut i = 0;
+            while i + 4 <= $m {
+                let z = $zero;
+                let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
+                let (x0, x1, x2, x3) = (xp.add(i * $k), xp.add((i + 1) * $k), xp.add((i + 2) * $k), xp.add((i + 3) * $k));
+                for kp in 0..kp_n {
+                    let wrow = wp.add((kp * $n + j) * 2);
+                    let (b0, b1) = ($ld(wrow), $ld(wrow.add(8)));
+                    let v = $splat(x0.add(2 * kp));
+                    a00 = $add(a00, $dot(v, b0));
+                    a01 = $add(a01, $dot(v, b1));
+                    let v = $splat(x1.add(2 * kp));
+                    a10 = $add(a10, $dot(v, b0));
+                    a11 = $add(a11, $dot(v, b1));
+                    let v = $splat(x2.add(2 * kp));
+                    a20 = $add(a20, $dot(v, b0));
+                    a21 = $add(a21, $dot(v, b1));
+                    let v = $splat(x3.add(2 * kp));
+                    a30 = $add(a30, $dot(v, b0));
+                    a31 = $add(a31, $dot(v, b1));
+                }
+                for (r, (lo, hi)) in [(a00, a01), (a10, a11), (a20, a21), (a30, a31)].into_iter().enumerate() {
+                    let o = ap.add((i + r) * $n + j);
+                    $st(o, lo);
+                    $st(o.add(4), hi);
+                }
+                i += 4;
+            }
+            while i < $m {
+                let (mut lo, mut hi) = ($zero, $zero);
+                let x0 = xp.add(i * $k);
+                for kp in 0..kp_n {
+                    let wrow = wp.add((kp * $n + j) * 2);
+                    let v = $splat(x0.add(2 * kp));
+                    lo = $add(lo, $dot(v, $ld(wrow)));
+                    hi = $add(hi, $dot(v, $ld(wrow.add(8))));
+                }
+                let o = ap.add(i * $n + j);
+                $st(o, lo);
+                $st(o.add(4), hi);
+                i += 1;
+            }
+            j += 8;
+        }
+    }};
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd {
     use core::arch::wasm32::*;
 
-    #[inline(always)]
-    fn hsum(v: v128) -> i32 {
-        i32x4_extract_lane::<0>(v)
-            .wrapping_add(i32x4_extract_lane::<1>(v))
-            .wrapping_add(i32x4_extract_lane::<2>(v))
-            .wrapping_add(i32x4_extract_lane::<3>(v))
-    }
-
-
     /// # Safety
-    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 8 == 0`.
+    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 2 == 0`, `n % 8 == 0`.
     pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
-        let (xp, wp, ap) = (x.as_ptr(), w.as_ptr(), acc.as_mut_ptr());
-        let kb = k / 8;
-        let nt = super::col_tile(k);
-        let mut j0 = 0;
-        while j0 < n {
-            let j1 = (j0 + nt).min(n);
-            let mut i = 0;
-            while i + 4 <= m {
-                let mut j = j0;
-                while j + 2 <= j1 {
-                    let (x0, x1, x2, x3) = (xp.add(i * k), xp.add((i + 1) * k), xp.add((i + 2) * k), xp.add((i + 3) * k));
-                    let (w0, w1) = (wp.add(j * k), wp.add((j + 1) * k));
-                    let z = i32x4_splat(0);
-                    let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
-                    for t in 0..kb {
-                        let o = t * 8;
-                        let b0 = v128_load(w0.add(o) as *const v128);
-                        let b1 = v128_load(w1.add(o) as *const v128);
-                        let v0 = v128_load(x0.add(o) as *const v128);
-                        a00 = i32x4_add(a00, i32x4_dot_i16x8(v0, b0));
-                        a01 = i32x4_add(a01, i32x4_dot_i16x8(v0, b1));
-                        let v1 = v128_load(x1.add(o) as *const v128);
-                        a10 = i32x4_add(a10, i32x4_dot_i16x8(v1, b0));
-                        a11 = i32x4_add(a11, i32x4_dot_i16x8(v1, b1));
-                        let v2 = v128_load(x2.add(o) as *const v128);
-                        a20 = i32x4_add(a20, i32x4_dot_i16x8(v2, b0));
-                        a21 = i32x4_add(a21, i32x4_dot_i16x8(v2, b1));
-                        let v3 = v128_load(x3.add(o) as *const v128);
-                        a30 = i32x4_add(a30, i32x4_dot_i16x8(v3, b0));
-                        a31 = i32x4_add(a31, i32x4_dot_i16x8(v3, b1));
-                    }
-                    *ap.add(i * n + j) = hsum(a00);
-                    *ap.add(i * n + j + 1) = hsum(a01);
-                    *ap.add((i + 1) * n + j) = hsum(a10);
-                    *ap.add((i + 1) * n + j + 1) = hsum(a11);
-                    *ap.add((i + 2) * n + j) = hsum(a20);
-                    *ap.add((i + 2) * n + j + 1) = hsum(a21);
-                    *ap.add((i + 3) * n + j) = hsum(a30);
-                    *ap.add((i + 3) * n + j + 1) = hsum(a31);
-                    j += 2;
-                }
-                while j < j1 {
-                    for r in i..i + 4 {
-                        *ap.add(r * n + j) = dot1(xp.add(r * k), wp.add(j * k), kb);
-                    }
-                    j += 1;
-                }
-                i += 4;
-            }
-            while i < m {
-                for j in j0..j1 {
-                    *ap.add(i * n + j) = dot1(xp.add(i * k), wp.add(j * k), kb);
-                }
-                i += 1;
-            }
-            j0 = j1;
-        }
-    }
-
-    #[inline(always)]
-    unsafe fn dot1(x: *const i16, w: *const i16, kb: usize) -> i32 {
-        let mut a = i32x4_splat(0);
-        for t in 0..kb {
-            let o = t * 8;
-            a = i32x4_add(a, i32x4_dot_i16x8(v128_load(x.add(o) as *const v128), v128_load(w.add(o) as *const v128)));
-        }
-        hsum(a)
+        gemm_body!(
+            x,
+            m,
+            k,
+            w,
+            n,
+            acc,
+            |p: *const i16| v128_load(p as *const v128),
+            |p: *const i16| v128_load32_splat(p as *const u32),
+            |a, b| i32x4_dot_i16x8(a, b),
+            |a, b| i32x4_add(a, b),
+            i32x4_splat(0),
+            |p: *mut i32, v| v128_store(p as *mut v128, v)
+        )
     }
 }
 
@@ -701,84 +733,23 @@ mod simd {
 mod sse2 {
     use core::arch::x86_64::*;
 
-    #[inline(always)]
-    unsafe fn hsum(v: __m128i) -> i32 {
-        let mut a = [0i32; 4];
-        _mm_storeu_si128(a.as_mut_ptr() as *mut __m128i, v);
-        a[0].wrapping_add(a[1]).wrapping_add(a[2]).wrapping_add(a[3])
-    }
-
-
     /// # Safety
-    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 8 == 0`.
+    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 2 == 0`, `n % 8 == 0`.
     pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
-        let (xp, wp, ap) = (x.as_ptr(), w.as_ptr(), acc.as_mut_ptr());
-        let kb = k / 8;
-        let ld = |p: *const i16, o: usize| _mm_loadu_si128(p.add(o) as *const __m128i);
-        let nt = super::col_tile(k);
-        let mut j0 = 0;
-        while j0 < n {
-            let j1 = (j0 + nt).min(n);
-            let mut i = 0;
-            while i + 4 <= m {
-                let mut j = j0;
-                while j + 2 <= j1 {
-                    let (x0, x1, x2, x3) = (xp.add(i * k), xp.add((i + 1) * k), xp.add((i + 2) * k), xp.add((i + 3) * k));
-                    let (w0, w1) = (wp.add(j * k), wp.add((j + 1) * k));
-                    let z = _mm_setzero_si128();
-                    let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
-                    for t in 0..kb {
-                        let o = t * 8;
-                        let (b0, b1) = (ld(w0, o), ld(w1, o));
-                        let v0 = ld(x0, o);
-                        a00 = _mm_add_epi32(a00, _mm_madd_epi16(v0, b0));
-                        a01 = _mm_add_epi32(a01, _mm_madd_epi16(v0, b1));
-                        let v1 = ld(x1, o);
-                        a10 = _mm_add_epi32(a10, _mm_madd_epi16(v1, b0));
-                        a11 = _mm_add_epi32(a11, _mm_madd_epi16(v1, b1));
-                        let v2 = ld(x2, o);
-                        a20 = _mm_add_epi32(a20, _mm_madd_epi16(v2, b0));
-                        a21 = _mm_add_epi32(a21, _mm_madd_epi16(v2, b1));
-                        let v3 = ld(x3, o);
-                        a30 = _mm_add_epi32(a30, _mm_madd_epi16(v3, b0));
-                        a31 = _mm_add_epi32(a31, _mm_madd_epi16(v3, b1));
-                    }
-                    *ap.add(i * n + j) = hsum(a00);
-                    *ap.add(i * n + j + 1) = hsum(a01);
-                    *ap.add((i + 1) * n + j) = hsum(a10);
-                    *ap.add((i + 1) * n + j + 1) = hsum(a11);
-                    *ap.add((i + 2) * n + j) = hsum(a20);
-                    *ap.add((i + 2) * n + j + 1) = hsum(a21);
-                    *ap.add((i + 3) * n + j) = hsum(a30);
-                    *ap.add((i + 3) * n + j + 1) = hsum(a31);
-                    j += 2;
-                }
-                while j < j1 {
-                    for r in i..i + 4 {
-                        *ap.add(r * n + j) = dot1(xp.add(r * k), wp.add(j * k), kb);
-                    }
-                    j += 1;
-                }
-                i += 4;
-            }
-            while i < m {
-                for j in j0..j1 {
-                    *ap.add(i * n + j) = dot1(xp.add(i * k), wp.add(j * k), kb);
-                }
-                i += 1;
-            }
-            j0 = j1;
-        }
-    }
-
-    #[inline(always)]
-    unsafe fn dot1(x: *const i16, w: *const i16, kb: usize) -> i32 {
-        let mut a = _mm_setzero_si128();
-        for t in 0..kb {
-            let o = t * 8;
-            a = _mm_add_epi32(a, _mm_madd_epi16(_mm_loadu_si128(x.add(o) as *const __m128i), _mm_loadu_si128(w.add(o) as *const __m128i)));
-        }
-        hsum(a)
+        gemm_body!(
+            x,
+            m,
+            k,
+            w,
+            n,
+            acc,
+            |p: *const i16| _mm_loadu_si128(p as *const __m128i),
+            |p: *const i16| _mm_set1_epi32((p as *const i32).read_unaligned()),
+            |a, b| _mm_madd_epi16(a, b),
+            |a, b| _mm_add_epi32(a, b),
+            _mm_setzero_si128(),
+            |p: *mut i32, v| _mm_storeu_si128(p as *mut __m128i, v)
+        )
     }
 }
 
