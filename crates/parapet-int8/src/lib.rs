@@ -627,6 +627,11 @@ fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32])
     }
     #[cfg(target_arch = "x86_64")]
     {
+        if ok && n % 16 == 0 && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: as above, and AVX2 was detected.
+            unsafe { sse2::gemm_avx2(x, m, k, w, n, acc) };
+            return;
+        }
         if ok {
             // SAFETY: as above; SSE2 is part of the x86_64 baseline.
             unsafe { sse2::gemm(x, m, k, w, n, acc) };
@@ -651,7 +656,7 @@ fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32])
 /// i32x4 add, zero and store. Blocks of 4 tokens × 8 outputs (8 accumulators); the weight
 /// block of 8 outputs (k × 16 bytes) stays in cache while every token block passes.
 macro_rules! gemm_body {
-    ($x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
+    ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
         let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
         let kp_n = $k / 2;
         let mut j = 0;
@@ -663,7 +668,7 @@ macro_rules! gemm_body {
                 let (x0, x1, x2, x3) = (xp.add(i * $k), xp.add((i + 1) * $k), xp.add((i + 2) * $k), xp.add((i + 3) * $k));
                 for kp in 0..kp_n {
                     let wrow = wp.add((kp * $n + j) * 2);
-                    let (b0, b1) = ($ld(wrow), $ld(wrow.add(8)));
+                    let (b0, b1) = ($ld(wrow), $ld(wrow.add(2 * $lanes)));
                     let v = $splat(x0.add(2 * kp));
                     a00 = $add(a00, $dot(v, b0));
                     a01 = $add(a01, $dot(v, b1));
@@ -680,7 +685,7 @@ macro_rules! gemm_body {
                 for (r, (lo, hi)) in [(a00, a01), (a10, a11), (a20, a21), (a30, a31)].into_iter().enumerate() {
                     let o = ap.add((i + r) * $n + j);
                     $st(o, lo);
-                    $st(o.add(4), hi);
+                    $st(o.add($lanes), hi);
                 }
                 i += 4;
             }
@@ -691,14 +696,14 @@ macro_rules! gemm_body {
                     let wrow = wp.add((kp * $n + j) * 2);
                     let v = $splat(x0.add(2 * kp));
                     lo = $add(lo, $dot(v, $ld(wrow)));
-                    hi = $add(hi, $dot(v, $ld(wrow.add(8))));
+                    hi = $add(hi, $dot(v, $ld(wrow.add(2 * $lanes))));
                 }
                 let o = ap.add(i * $n + j);
                 $st(o, lo);
-                $st(o.add(4), hi);
+                $st(o.add($lanes), hi);
                 i += 1;
             }
-            j += 8;
+            j += 2 * $lanes;
         }
     }};
 }
@@ -711,6 +716,7 @@ mod simd {
     /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 2 == 0`, `n % 8 == 0`.
     pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
         gemm_body!(
+            4,
             x,
             m,
             k,
@@ -728,7 +734,8 @@ mod simd {
 }
 
 /// The same kernel for native x86_64 builds (the CLI and tests): `pmaddwd` is the SSE2 twin of
-/// `i32x4.dot_i16x8_s`, so native sums are the wasm sums, bit for bit.
+/// `i32x4.dot_i16x8_s` (and `vpmaddwd` its AVX2 double), so native sums are the wasm sums, bit
+/// for bit.
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
     use core::arch::x86_64::*;
@@ -737,6 +744,7 @@ mod sse2 {
     /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 2 == 0`, `n % 8 == 0`.
     pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
         gemm_body!(
+            4,
             x,
             m,
             k,
@@ -749,6 +757,30 @@ mod sse2 {
             |a, b| _mm_add_epi32(a, b),
             _mm_setzero_si128(),
             |p: *mut i32, v| _mm_storeu_si128(p as *mut __m128i, v)
+        )
+    }
+
+    /// The same with 256-bit AVX2 registers (8 outputs per vector), for CPUs that have it;
+    /// the sums are the same integers.
+    ///
+    /// # Safety
+    /// As [`gemm`], plus `n % 16 == 0` and AVX2 available.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn gemm_avx2(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+        gemm_body!(
+            8,
+            x,
+            m,
+            k,
+            w,
+            n,
+            acc,
+            |p: *const i16| _mm256_loadu_si256(p as *const __m256i),
+            |p: *const i16| _mm256_set1_epi32((p as *const i32).read_unaligned()),
+            |a, b| _mm256_madd_epi16(a, b),
+            |a, b| _mm256_add_epi32(a, b),
+            _mm256_setzero_si256(),
+            |p: *mut i32, v| _mm256_storeu_si256(p as *mut __m256i, v)
         )
     }
 }
