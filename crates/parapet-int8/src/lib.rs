@@ -267,7 +267,7 @@ impl Encoder {
         }
         let heads = r.konst(&concat.inputs[2])?.scalar()? as usize;
         let head_dim = r.konst(&concat.inputs[3])?.scalar()? as usize;
-        if heads == 0 || heads * head_dim != hidden {
+        if heads == 0 || heads.checked_mul(head_dim) != Some(hidden) {
             return None;
         }
         // LayerNorm epsilon: the constant added under the first Sqrt.
