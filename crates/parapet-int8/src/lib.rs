@@ -7,12 +7,13 @@
 //! integers and runs every weight matmul as 16-bit × 16-bit → 32-bit dot products
 //! (`i32x4.dot_i16x8_s` in wasm simd128, 8 multiply-adds per instruction against 4 for f32):
 //!
-//! - weights: the bundle's int8 per-output-channel weights, widened to i16 and transposed once at
-//!   load (no graph to optimise: loading is reading the protobuf);
+//! - weights: the bundle's int8 per-output-channel weights, widened to i16 and interleaved in row
+//!   pairs once at load (no graph to optimise: loading is reading the protobuf);
 //! - activations: quantised per row (token) to 14 bits (±8191) right before each matmul, so the
 //!   i32 sums cannot overflow for K ≤ 2048 (8191 × 127 × 2048 < 2³¹). Against tract's f32
-//!   activations this moves logits by ~1e-3 (measured in `tests/encoder_parity.rs` and the
-//!   README), where onnxruntime's 8-bit dynamic quantisation moves them by ~1e-1;
+//!   activations this moves logits by up to ~7e-3 and probabilities by ~2e-3 (measured in the
+//!   parent crate's `tests/encoder.rs`, `tests/model_parity.rs` and `examples/engine_compare.rs`),
+//!   where onnxruntime's 8-bit dynamic quantisation moves probabilities by ~8e-2;
 //! - windows are not padded: the linear layers run over all windows' tokens at once, attention
 //!   per window, so a batch costs its real tokens only.
 //!
