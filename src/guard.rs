@@ -171,7 +171,7 @@ fn int8_disagreement(model: &TextModel, encoder: &TextEncoder, entries: &[(Strin
         .embeddings
         .iter()
         .zip(refs)
-        .map(|(a, b)| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>())
+        .map(|(a, b)| exemplar::cos(a, b))
         .fold(1.0f32, f32::min);
     Ok((!(worst >= INT8_MIN_COSINE)).then_some(worst))
 }

@@ -129,6 +129,74 @@ fn bad_model(e: impl std::fmt::Display) -> Error {
     Error::bundle("BAD_MODEL", format!("the bundle's model.onnx cannot be loaded: {e:#}"))
 }
 
+/// The int8 engine with its load time (`[parse, 0, 0, 0, 0]`) when `choice` allows it and the
+/// graph is the recipe's encoder; `None` to use tract; an error when `int8` was demanded.
+fn int8_engine(bytes: &[u8], spec: &ModelSpec, choice: EngineChoice) -> Result<Option<(Engine, [f64; 5])>> {
+    if choice == EngineChoice::Tract {
+        return Ok(None);
+    }
+    let t = web_time::Instant::now();
+    let int8_spec = parapet_int8::Spec {
+        inputs: &spec.inputs,
+        logits_output: &spec.logits_output,
+        embedding_output: &spec.embedding_output,
+        embedding_dim: spec.embedding_dim,
+    };
+    match Encoder::recognize(bytes, &int8_spec) {
+        Some(enc) => {
+            let parse = t.elapsed().as_secs_f64() * 1000.0;
+            Ok(Some((Engine::Int8(Arc::new(enc)), [parse, 0.0, 0.0, 0.0, 0.0])))
+        }
+        None if choice == EngineChoice::Int8 => Err(Error::bundle(
+            "UNSUPPORTED_ENGINE",
+            "the int8 engine runs only the recipe's encoder (models/recipe) and this \
+             model.onnx is another graph; load it with engine \"auto\" or \"tract\"",
+        )),
+        None => Ok(None),
+    }
+}
+
+/// tract's optimised plan for the graph, with its load phases (`[parse, into_typed, declutter,
+/// optimise, 0]`).
+fn tract_engine(bytes: &[u8], spec: &ModelSpec) -> Result<(Engine, [f64; 5])> {
+    // Models written by onnxruntime tools carry value_info shapes with their own symbols
+    // that clash with ours in tract; the graph itself has all we need.
+    let mut lap = {
+        let mut last = web_time::Instant::now();
+        move || {
+            let now = web_time::Instant::now();
+            let d = now.duration_since(last).as_secs_f64() * 1000.0;
+            last = now;
+            d
+        }
+    };
+    let mut model = tract_onnx::onnx()
+        .with_ignore_value_info(true)
+        .with_ignore_output_shapes(true)
+        .model_for_read(&mut std::io::Cursor::new(bytes))
+        .map_err(bad_model)?;
+    model.set_input_names(&spec.inputs).map_err(bad_model)?;
+    model
+        .select_outputs_by_name([&spec.logits_output, &spec.embedding_output])
+        .map_err(bad_model)?;
+    let batch = model.sym("B");
+    let seq = model.sym("S");
+    for i in 0..3 {
+        model
+            .set_input_fact(i, i64::fact([batch.to_dim(), seq.to_dim()]).into())
+            .map_err(bad_model)?;
+    }
+    let parse = lap();
+    let typed = model.into_typed().map_err(bad_model)?;
+    let typing = lap();
+    let typed = typed.into_decluttered().map_err(bad_model)?;
+    let declutter = lap();
+    let tables = TableSizes::of(&typed).map_err(bad_model)?;
+    let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
+    let optimize = lap();
+    Ok((Engine::Tract { plan, tables }, [parse, typing, declutter, optimize, 0.0]))
+}
+
 impl TextModel {
     /// `"int8"` (parapet's engine) or `"tract"`.
     pub fn engine(&self) -> &'static str {
@@ -156,85 +224,16 @@ impl TextModel {
         probe: &Window,
         choice: EngineChoice,
     ) -> Result<TextModel> {
-        if choice != EngineChoice::Tract {
-            let t = web_time::Instant::now();
-            let int8_spec = parapet_int8::Spec {
-                inputs: &spec.inputs,
-                logits_output: &spec.logits_output,
-                embedding_output: &spec.embedding_output,
-                embedding_dim: spec.embedding_dim,
-            };
-            match Encoder::recognize(bytes, &int8_spec) {
-                Some(enc) => {
-                    let parse = t.elapsed().as_secs_f64() * 1000.0;
-                    let mut m = TextModel {
-                        engine: Engine::Int8(Arc::new(enc)),
-                        n_heads,
-                        emb_dim: spec.embedding_dim,
-                        load_ms: [parse, 0.0, 0.0, 0.0, 0.0],
-                    };
-                    let t = web_time::Instant::now();
-                    let probe_ids = probe.ids.iter().map(|&i| usize::try_from(i).unwrap_or(usize::MAX)).max();
-                    m.check_limits(probe_ids.map_or(0, |i| i.saturating_add(1)), probe.ids.len())?;
-                    m.validate(probe)?;
-                    m.load_ms[4] = t.elapsed().as_secs_f64() * 1000.0;
-                    return Ok(m);
-                }
-                None if choice == EngineChoice::Int8 => {
-                    return Err(Error::bundle(
-                        "UNSUPPORTED_ENGINE",
-                        "the int8 engine runs only the recipe's encoder (models/recipe) and this \
-                         model.onnx is another graph; load it with engine \"auto\" or \"tract\"",
-                    ))
-                }
-                None => {}
-            }
-        }
-        // Models written by onnxruntime tools carry value_info shapes with their own symbols
-        // that clash with ours in tract; the graph itself has all we need.
-        let mut lap = {
-            let mut last = web_time::Instant::now();
-            move || {
-                let now = web_time::Instant::now();
-                let d = now.duration_since(last).as_secs_f64() * 1000.0;
-                last = now;
-                d
-            }
+        let (engine, load_ms) = match int8_engine(bytes, spec, choice)? {
+            Some(loaded) => loaded,
+            None => tract_engine(bytes, spec)?,
         };
-        let mut model = tract_onnx::onnx()
-            .with_ignore_value_info(true)
-            .with_ignore_output_shapes(true)
-            .model_for_read(&mut std::io::Cursor::new(bytes))
-            .map_err(bad_model)?;
-        model.set_input_names(&spec.inputs).map_err(bad_model)?;
-        model
-            .select_outputs_by_name([&spec.logits_output, &spec.embedding_output])
-            .map_err(bad_model)?;
-        let batch = model.sym("B");
-        let seq = model.sym("S");
-        for i in 0..3 {
-            model
-                .set_input_fact(i, i64::fact([batch.to_dim(), seq.to_dim()]).into())
-                .map_err(bad_model)?;
-        }
-        let parse = lap();
-        let typed = model.into_typed().map_err(bad_model)?;
-        let typing = lap();
-        let typed = typed.into_decluttered().map_err(bad_model)?;
-        let declutter = lap();
-        let tables = TableSizes::of(&typed).map_err(bad_model)?;
-        let plan = typed.into_optimized().and_then(|m| m.into_runnable()).map_err(bad_model)?;
-        let optimize = lap();
-        let mut m = TextModel {
-            engine: Engine::Tract { plan, tables },
-            n_heads,
-            emb_dim: spec.embedding_dim,
-            load_ms: [parse, typing, declutter, optimize, 0.0],
-        };
+        let mut m = TextModel { engine, n_heads, emb_dim: spec.embedding_dim, load_ms };
+        let t = web_time::Instant::now();
         let probe_ids = probe.ids.iter().map(|&i| usize::try_from(i).unwrap_or(usize::MAX)).max();
         m.check_limits(probe_ids.map_or(0, |i| i.saturating_add(1)), probe.ids.len())?;
         m.validate(probe)?;
-        m.load_ms[4] = lap();
+        m.load_ms[4] = t.elapsed().as_secs_f64() * 1000.0;
         Ok(m)
     }
 
