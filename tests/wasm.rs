@@ -34,6 +34,13 @@ fn assert_js_error(err: JsValue, name: &str, code: &str) -> String {
     msg
 }
 
+/// A `new Guard` options object with one key.
+fn option(key: &str, value: JsValue) -> JsValue {
+    let o = Object::new();
+    Reflect::set(&o, &key.into(), &value).unwrap();
+    JsValue::from(o)
+}
+
 fn new_guard(bytes: &[u8]) -> Result<WasmGuard, JsValue> {
     WasmGuard::new(Uint8Array::from(bytes).into(), JsValue::UNDEFINED, JsValue::UNDEFINED)
 }
@@ -104,11 +111,7 @@ fn wrong_argument_types_are_input_errors() {
 /// WebCrypto) is checked for form and used as the bundle's sha256; the engine does not hash again.
 #[wasm_bindgen_test]
 fn a_caller_computed_sha256_is_checked_and_used() {
-    let opts = |v: JsValue| {
-        let o = Object::new();
-        Reflect::set(&o, &"sha256".into(), &v).unwrap();
-        JsValue::from(o)
-    };
+    let opts = |v: JsValue| option("sha256", v);
     let bundle = || JsValue::from(Uint8Array::from(BUNDLE));
     for bad in [JsValue::from(5), opts("abc".into()), opts(JsValue::from(1)), opts("g".repeat(64).into())] {
         let e = WasmGuard::new(bundle(), JsValue::UNDEFINED, bad).err().expect("a bad sha256 option is refused");
@@ -126,11 +129,7 @@ fn a_caller_computed_sha256_is_checked_and_used() {
 /// quantisation; anything else is an INVALID_ARGUMENT that lists the choices.
 #[wasm_bindgen_test]
 fn the_engine_option_picks_int8_or_tract() {
-    let opts = |v: JsValue| {
-        let o = Object::new();
-        Reflect::set(&o, &"engine".into(), &v).unwrap();
-        JsValue::from(o)
-    };
+    let opts = |v: JsValue| option("engine", v);
     let bundle = || JsValue::from(Uint8Array::from(BUNDLE));
     for bad in [opts("fast".into()), opts(JsValue::from(8))] {
         let e = WasmGuard::new(bundle(), JsValue::UNDEFINED, bad).err().expect("a bad engine is refused");
