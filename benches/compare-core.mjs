@@ -101,8 +101,10 @@ function testImage(w, h) {
 }
 
 /**
- * Runs the warm benchmark. `env`: { parapet (glue: Guard, memoryBytes), ort, Tokenizer,
- * bundle, imageBundle, int8Onnx (Uint8Array | null), runs (scale, default 1), log }.
+ * Runs the warm benchmark. `env`: { parapet (glue: Guard, memoryBytes; the lite build, what
+ * load() runs for text), parapetFull (the full build's glue, for the image model; default
+ * parapet), ort, Tokenizer, bundle, imageBundle, int8Onnx (Uint8Array | null), runs (scale,
+ * default 1), log }.
  */
 export async function runWarm(env) {
   const { parapet, ort, Tokenizer } = env;
@@ -180,13 +182,15 @@ export async function runWarm(env) {
   // Images.
   let image = null;
   if (env.imageBundle) {
-    guard.loadImageModel(env.imageBundle);
+    const full = env.parapetFull || parapet;
+    const iguard = full === parapet ? guard : new full.Guard(env.bundle);
+    iguard.loadImageModel(env.imageBundle);
     const ib = readBundle(env.imageBundle);
     const spec = ib.manifest.image;
     const isess = await ort.InferenceSession.create(ib.parts['model.onnx'], so);
     const img = testImage(224, 224);
     const imgFns = {
-      parapet: () => guard.checkImage(img),
+      parapet: () => iguard.checkImage(img),
       ort: async () => {
         const x = preprocess(img, spec);
         await isess.run({ [spec.input]: new ort.Tensor('float32', x, [1, spec.crop.height, spec.crop.width, 3]) });
@@ -201,6 +205,7 @@ export async function runWarm(env) {
     }
     image = { median: { parapet: median(times.parapet), ort: median(times.ort) }, p95: { parapet: p95(times.parapet), ort: p95(times.ort) } };
     log(`image 224x224: parapet ${image.median.parapet.toFixed(1)} ms, onnxruntime-web ${image.median.ort.toFixed(1)} ms`);
+    if (iguard !== guard) iguard.free();
   }
   const memory = parapet.memoryBytes();
   guard.free();

@@ -29,15 +29,17 @@ const require = createRequire(import.meta.url);
 const P = {
   bundle: join(ROOT, 'models/parapet-guard.parapet'),
   image: join(ROOT, 'models/open-nsfw.parapet'),
-  nodeGlue: join(ROOT, 'pkg/wasm/node/parapet.js'),
-  webWasm: join(ROOT, 'pkg/wasm/web/parapet_bg.wasm'),
+  nodeGlue: join(ROOT, 'pkg/wasm/node/parapet_lite.js'), // the lite build: what load() runs for text
+  nodeGlueFull: join(ROOT, 'pkg/wasm/node/parapet.js'), // the full build: tract and the image model
+  webWasm: join(ROOT, 'pkg/wasm/web/parapet_lite_bg.wasm'),
+  webWasmFull: join(ROOT, 'pkg/wasm/web/parapet_bg.wasm'),
   int8: join(ROOT, 'target/bench/guard-dynamic-int8.onnx'),
   ortWasm: join(ROOT, 'node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
 };
 const read = (p) => new Uint8Array(readFileSync(p));
 
 function need() {
-  if (!existsSync(P.nodeGlue) || !existsSync(P.webWasm)) throw new Error('pkg/wasm is missing: run scripts/setup.sh (or scripts/build-wasm.sh) first');
+  if (![P.nodeGlue, P.nodeGlueFull, P.webWasm, P.webWasmFull].every(existsSync)) throw new Error('pkg/wasm is missing: run scripts/setup.sh (or scripts/build-wasm.sh) first');
   for (const m of ['onnxruntime-web', '@huggingface/tokenizers', 'playwright-core']) {
     if (!existsSync(join(ROOT, 'node_modules', m))) throw new Error(`node_modules/${m} is missing: run npm ci first`);
   }
@@ -57,7 +59,7 @@ function sizes() {
   const f = (p) => { const b = readFileSync(p); return { bytes: b.length, gzip: gzipSync(b, { level: 9 }).length }; };
   const { parts } = readBundle(read(P.bundle));
   return {
-    parapet_wasm: f(P.webWasm), ort_wasm: f(P.ortWasm), bundle: f(P.bundle),
+    parapet_wasm: f(P.webWasm), parapet_full_wasm: f(P.webWasmFull), ort_wasm: f(P.ortWasm), bundle: f(P.bundle),
     model_onnx: { bytes: parts['model.onnx'].length, gzip: gzipSync(parts['model.onnx'], { level: 9 }).length },
     int8_onnx: f(P.int8),
   };
@@ -65,9 +67,9 @@ function sizes() {
 
 // ---- Node -------------------------------------------------------------------------------------
 async function coldChild(which) {
-  if (which === 'parapet') {
+  if (which === 'parapet' || which === 'parapet.full') {
     const bundle = read(P.bundle);
-    return coldParapet(async () => require(P.nodeGlue), bundle);
+    return coldParapet(async () => require(which === 'parapet' ? P.nodeGlue : P.nodeGlueFull), bundle);
   }
   const onnx = which === 'ort.int8' ? read(P.int8) : readBundle(read(P.bundle)).parts['model.onnx'];
   return coldOrt(() => import('onnxruntime-web'), onnx);
@@ -75,7 +77,7 @@ async function coldChild(which) {
 
 function coldInFreshProcesses(reps = 3) {
   const out = {};
-  for (const which of ['parapet', 'ort.shipped', 'ort.int8']) {
+  for (const which of ['parapet', 'parapet.full', 'ort.shipped', 'ort.int8']) {
     const runs = [];
     for (let i = 0; i < reps; i++) {
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', which], { encoding: 'utf8' });
@@ -92,8 +94,9 @@ async function nodeBench() {
   const ort = await import('onnxruntime-web');
   const { Tokenizer } = await import('@huggingface/tokenizers');
   const parapet = require(P.nodeGlue);
+  const parapetFull = require(P.nodeGlueFull);
   const cold = coldInFreshProcesses();
-  const warm = await runWarm({ parapet, ort, Tokenizer, bundle: read(P.bundle), imageBundle: read(P.image), int8Onnx: read(P.int8), runs: RUNS, log });
+  const warm = await runWarm({ parapet, parapetFull, ort, Tokenizer, bundle: read(P.bundle), imageBundle: read(P.image), int8Onnx: read(P.int8), runs: RUNS, log });
   return { cold, warm, where: `Node ${process.version}` };
 }
 
@@ -135,7 +138,7 @@ async function browserBench() {
       return v;
     };
     const cold = {};
-    for (const which of ['parapet', 'ort.shipped', 'ort.int8']) {
+    for (const which of ['parapet', 'parapet.full', 'ort.shipped', 'ort.int8']) {
       const reps = [];
       for (let i = 0; i < 3; i++) reps.push(await run(`cold-${which}`));
       cold[which] = Object.fromEntries(Object.keys(reps[0]).map((k) => [k, typeof reps[0][k] !== 'number' ? reps[0][k] : median(reps.map((x) => x[k]))]));
@@ -171,12 +174,15 @@ function report(r) {
     ratio_128_vs_tjs: m['tjs.int8'] ? m.parapet / m['tjs.int8'] : null,
     ratio_128_inference: m['parapet.infer'] / ortBest,
     cold_start_ms: cold.parapet.total_ms,
+    cold_start_full_ms: cold['parapet.full'].total_ms,
     cold_start_ratio_vs_ort_int8: cold.parapet.total_ms / cold['ort.int8'].total_ms,
     cold: cold,
     image_ratio: warm.image ? warm.image.median.parapet / warm.image.median.ort : null,
     image_median_ms: warm.image?.median ?? null,
     wasm_bytes: r.sizes.parapet_wasm.bytes,
     wasm_gzip_bytes: r.sizes.parapet_wasm.gzip,
+    wasm_full_bytes: r.sizes.parapet_full_wasm.bytes,
+    wasm_full_gzip_bytes: r.sizes.parapet_full_wasm.gzip,
     model_bytes: r.sizes.model_onnx.bytes,
     sizes: r.sizes,
     peak_wasm_memory_bytes: warm.wasmMemoryBytes,
@@ -189,7 +195,8 @@ function report(r) {
     + (out.ratio_128_vs_tjs ? `; vs transformers.js-style ${out.ratio_128_vs_tjs.toFixed(2)}×` : '')
     + `; inference alone ${out.ratio_128_inference.toFixed(2)}×`);
   console.log(`cold start (bytes in memory → first verdict): parapet ${f(cold.parapet.total_ms)} ms `
-    + `(instantiate ${f(cold.parapet.instantiate_ms)}, load ${f(cold.parapet.load_ms)}, first check ${f(cold.parapet.first_check_ms)}); `
+    + `(instantiate ${f(cold.parapet.instantiate_ms)}, load ${f(cold.parapet.load_ms)}, first check ${f(cold.parapet.first_check_ms)}; `
+    + `full build ${f(cold['parapet.full'].total_ms)} ms, instantiate ${f(cold['parapet.full'].instantiate_ms)}); `
     + `onnxruntime-web session + first run: int8 ${f(cold['ort.int8'].total_ms)} ms, identical file ${f(cold['ort.shipped'].total_ms)} ms`);
   const ph = cold.parapet.phases;
   if (ph) console.log(`parapet load phases (one cold run): verify ${f(ph.verify)}, tokenizer ${f(ph.tokenizer)}, model ${f(ph.model)} `
@@ -197,7 +204,7 @@ function report(r) {
   if (warm.image) console.log(`image 224×224: parapet ${f(warm.image.median.parapet)} ms, onnxruntime-web (JS preprocessing) ${f(warm.image.median.ort)} ms → ${out.image_ratio.toFixed(2)}×`);
   const mb = (b) => (b / 1e6).toFixed(1);
   const s = r.sizes;
-  console.log(`sizes (raw / gzip MB): parapet .wasm ${mb(s.parapet_wasm.bytes)} / ${mb(s.parapet_wasm.gzip)}; onnxruntime-web .wasm ${mb(s.ort_wasm.bytes)} / ${mb(s.ort_wasm.gzip)}; `
+  console.log(`sizes (raw / gzip MB): parapet .wasm lite ${mb(s.parapet_wasm.bytes)} / ${mb(s.parapet_wasm.gzip)}, full ${mb(s.parapet_full_wasm.bytes)} / ${mb(s.parapet_full_wasm.gzip)}; onnxruntime-web .wasm ${mb(s.ort_wasm.bytes)} / ${mb(s.ort_wasm.gzip)}; `
     + `model.onnx (int8 weight-only) ${mb(s.model_onnx.bytes)} / ${mb(s.model_onnx.gzip)}; dynamic int8 ${mb(s.int8_onnx.bytes)} / ${mb(s.int8_onnx.gzip)}; `
     + `parapet wasm memory after the run ${mb(warm.wasmMemoryBytes)} MB`);
   if (JSON_OUT) console.log(JSON.stringify(out));

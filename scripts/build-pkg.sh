@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/: the wasm glue (scripts/build-wasm.sh, skipped when
-# pkg/wasm/web/parapet_bg.wasm is there and newer than every engine source, unless --rebuild-wasm), the default bundles
+# pkg/wasm/web/parapet_bg.wasm and parapet_lite_bg.wasm are there and the first is newer than every engine source, unless --rebuild-wasm), the default bundles
 # copied to pkg/models/, and the dev tooling (npm ci: vite, playwright-core, onnxruntime-web).
 # Prints what `npm pack` would publish.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wasm=pkg/wasm/web/parapet_bg.wasm
-if [ "${1:-}" = "--rebuild-wasm" ] || [ ! -f "$wasm" ] \
+if [ "${1:-}" = "--rebuild-wasm" ] || [ ! -f "$wasm" ] || [ ! -f pkg/wasm/web/parapet_lite_bg.wasm ] \
    || [ -n "$(find src crates Cargo.toml Cargo.lock .cargo -newer "$wasm" -type f -print -quit 2>/dev/null)" ]; then
   scripts/build-wasm.sh
 fi

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly package: cargo (wasm32, +simd128) → wasm-bindgen glue for browsers
-# (`--target web`, pkg/wasm/web) and Node (`--target nodejs`, pkg/wasm/node).
+# (`--target web`, pkg/wasm/web) and Node (`--target nodejs`, pkg/wasm/node), in two builds with
+# the same API:
+#   parapet_lite*  --no-default-features            the int8 text engine only (~1.2 MB gzipped)
+#   parapet*       --no-default-features -F tract   also tract (any ONNX text graph) and images
+# The npm wrapper starts on the lite build and moves to the full one when needed (pkg/lib/engine.js).
 # Installs what it needs (the wasm32 target, the pinned wasm-bindgen-cli) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 ensure_wasm_toolchain
 
+OUT_DIR="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release"
 cargo build --lib --release --target wasm32-unknown-unknown --no-default-features
-WASM="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/parapet.wasm"
+LITE="$OUT_DIR/parapet_lite.wasm"
+cp "$OUT_DIR/parapet.wasm" "$LITE"
+cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features tract
+WASM="$OUT_DIR/parapet.wasm"
 rm -rf pkg/wasm
-wasm-bindgen --target web --out-dir pkg/wasm/web "$WASM"
-wasm-bindgen --target nodejs --out-dir pkg/wasm/node "$WASM"
+for w in "$WASM" "$LITE"; do
+  wasm-bindgen --target web --out-dir pkg/wasm/web "$w"
+  wasm-bindgen --target nodejs --out-dir pkg/wasm/node "$w"
+done
 # pkg/package.json says "type": "module"; the nodejs glue is CommonJS.
 echo '{"type": "commonjs"}' > pkg/wasm/node/package.json
-ls -l pkg/wasm/web/parapet_bg.wasm | awk '{print "wasm: " $5 " bytes"}'
-gzip -9 -c pkg/wasm/web/parapet_bg.wasm | wc -c | awk '{print "wasm gzip: " $1 " bytes"}'
+for f in parapet_bg parapet_lite_bg; do
+  ls -l pkg/wasm/web/$f.wasm | awk -v f=$f '{print f ".wasm: " $5 " bytes"}'
+  gzip -9 -c pkg/wasm/web/$f.wasm | wc -c | awk -v f=$f '{print f ".wasm gzip: " $1 " bytes"}'
+done

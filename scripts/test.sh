@@ -20,7 +20,7 @@ scripts/build-wasm.sh
 
 export WASM_BINDGEN_TEST_TIMEOUT=900
 step "wasm boundary tests: build once (wasm-bindgen-test)"
-WASM_TEST=$(cargo test --release --target wasm32-unknown-unknown --no-default-features --test wasm \
+WASM_TEST=$(cargo test --release --target wasm32-unknown-unknown --no-default-features --features tract --test wasm \
   --no-run --message-format=json \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const l of s.split("\n")){try{const m=JSON.parse(l);if(m.reason==="compiler-artifact"&&m.executable&&m.target.name==="wasm")console.log(m.executable)}catch{}}})')
 test -n "$WASM_TEST"

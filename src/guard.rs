@@ -69,6 +69,9 @@ pub struct BundleInfo {
     /// Why a guard asked for `"auto"` runs on tract although the graph was recognised (empty
     /// otherwise): its int8 outputs disagreed with the bundle's precomputed embeddings.
     pub engine_note: String,
+    /// Which parapet build runs: `"full"` (int8 engine, tract, images) or `"lite"` (int8 engine
+    /// only; built without the `tract` feature).
+    pub build: &'static str,
     /// Where the load's time went.
     pub load_ms: LoadTimings,
 }
@@ -239,6 +242,12 @@ impl Guard {
                                  embeddings.bin (cosine {worst:.4}); load it with engine \"auto\" or \"tract\""
                             ),
                         ));
+                    }
+                    if cfg!(not(feature = "tract")) {
+                        return Err(crate::model::no_tract(&format!(
+                            "the int8 engine's embeddings differ from the bundle's embeddings.bin \
+                             (cosine {worst:.4}), so this model must run on tract"
+                        )));
                     }
                     engine_note = format!(
                         "int8 embeddings disagreed with embeddings.bin (cosine {worst:.4}); running on tract"
@@ -545,6 +554,7 @@ impl Guard {
             max_seq_len: m.max_seq_len,
             engine: self.model.engine(),
             engine_note: self.engine_note.clone(),
+            build: crate::BUILD,
             load_ms: self.load_ms,
         }
     }

@@ -16,7 +16,9 @@ use crate::bundle::{Container, PartSpec, PresetThresholds};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+#[cfg(feature = "tract")]
 use std::sync::Arc;
+#[cfg(feature = "tract")]
 use tract_onnx::prelude::*;
 
 /// Largest image (width x height) a check accepts, decoded or raw.
@@ -487,6 +489,7 @@ impl Decoded {
     }
 }
 
+#[cfg(feature = "tract")]
 fn bad_image(e: impl std::fmt::Display) -> Error {
     Error::input(
         "BAD_IMAGE",
@@ -494,8 +497,15 @@ fn bad_image(e: impl std::fmt::Display) -> Error {
     )
 }
 
+/// Decodes PNG, JPEG or WebP bytes: the lite build has no image decoders.
+#[cfg(not(feature = "tract"))]
+pub fn decode(_bytes: &[u8]) -> Result<Decoded> {
+    Err(crate::model::no_tract("decoding PNG, JPEG or WebP images needs the image decoders"))
+}
+
 /// Decodes PNG, JPEG or WebP bytes. Size limits are checked before decoding (encoded size,
 /// then the header's dimensions) and enforced again by the decoder's own limits.
+#[cfg(feature = "tract")]
 pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     use image::{DynamicImage, ImageFormat, ImageReader, Limits};
     if bytes.is_empty() {
@@ -562,11 +572,38 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     Ok(Decoded { data, width, height, channels })
 }
 
+/// The image model of the lite build, which cannot load one: image models run on tract.
+#[cfg(not(feature = "tract"))]
+#[derive(Debug, Clone)]
+pub struct ImageModel {
+    spec: ImageSpec,
+}
+
+#[cfg(not(feature = "tract"))]
+impl ImageModel {
+    /// Always `BundleError UNSUPPORTED_ENGINE` in the lite build.
+    pub fn from_bundle(_b: &ImageBundle) -> Result<ImageModel> {
+        Err(crate::model::no_tract("image models run on tract"))
+    }
+
+    /// The manifest's image section.
+    pub fn spec(&self) -> &ImageSpec {
+        &self.spec
+    }
+
+    /// Never reached: no lite `ImageModel` is ever made.
+    pub fn label_probs(&self, _input: Vec<f32>) -> Result<Vec<f32>> {
+        Err(crate::model::no_tract("image models run on tract"))
+    }
+}
+
+#[cfg(feature = "tract")]
 fn bad_model(e: impl std::fmt::Display) -> Error {
     Error::bundle("BAD_MODEL", format!("the image bundle's model.onnx cannot be loaded: {e:#}"))
 }
 
 /// An optimised, runnable image classifier (batch of one).
+#[cfg(feature = "tract")]
 #[derive(Debug, Clone)]
 pub struct ImageModel {
     plan: Arc<TypedRunnableModel>,
@@ -574,6 +611,7 @@ pub struct ImageModel {
     classes: usize,
 }
 
+#[cfg(feature = "tract")]
 impl ImageModel {
     /// Parses, optimises and validates the model against its manifest with a probe run.
     pub fn from_bundle(b: &ImageBundle) -> Result<ImageModel> {

@@ -1,8 +1,14 @@
 //! # parapet
 //!
 //! An on-device safety guard. A small quantized guard model (MiniLM-L6 fine-tuned with
-//! multi-label heads) is run with `tract-onnx` on text tokenized with `tokenizers`, and its
-//! calibrated category scores are judged against a user-supplied **constitution**.
+//! multi-label heads) is run by parapet's own int8 engine (or `tract-onnx`) on text tokenized
+//! with `tokenizers`, and its calibrated category scores are judged against a user-supplied
+//! **constitution**.
+//!
+//! Cargo features: `tract` (default) adds tract (any ONNX text graph, the f32 reference engine)
+//! and the image model with its PNG/JPEG/WebP decoders; without it the crate is the "lite"
+//! build, which runs only the recipe's encoder on the int8 engine (a much smaller `.wasm`).
+//! `cli` (default; implies `tract`) builds the `parapet` command-line tool.
 //!
 //! The engine does no I/O: it takes the bytes of a `.parapet` bundle and returns verdicts.
 //! The same code runs natively (library and the `parapet` CLI) and in WebAssembly
@@ -43,6 +49,9 @@ pub use normalize::ViewKind;
 pub use stream::{StreamOptions, StreamSession, StreamVerdict};
 pub use image::{ImageBundle, MAX_ENCODED_BYTES, MAX_IMAGE_PIXELS};
 pub use verdict::{CategoryResult, TextSpan, Timings, Verdict};
+
+/// `"full"` (built with the `tract` feature) or `"lite"` (int8 engine only).
+pub const BUILD: &str = if cfg!(feature = "tract") { "full" } else { "lite" };
 
 /// Path of the default bundle inside this repository (the CLI's default `--model`).
 pub const DEFAULT_BUNDLE_PATH: &str = "models/parapet-guard.parapet";

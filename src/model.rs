@@ -1,15 +1,20 @@
-//! The guard model, run with tract.
+//! The guard model, run by parapet's int8 engine (`crates/parapet-int8`) or by tract.
 //!
-//! The ONNX graph is parsed from bytes (never a path), given symbolic `[batch, seq]` inputs,
-//! optimised once, and then run on batches of windows. Its outputs are checked against the
-//! manifest at load time with a real inference, so a bundle whose model disagrees with its
-//! manifest fails to load instead of producing nonsense.
+//! The ONNX graph is parsed from bytes (never a path). tract gives it symbolic `[batch, seq]`
+//! inputs and optimises it once; the int8 engine recognises the recipe's encoder directly. Either
+//! way the outputs are checked against the manifest at load time with a real inference, so a
+//! bundle whose model disagrees with its manifest fails to load instead of producing nonsense.
+//!
+//! Without the `tract` cargo feature (the "lite" build) only the int8 engine is compiled in:
+//! asking for tract, or loading a graph the int8 engine does not recognise, is a
+//! `BundleError UNSUPPORTED_ENGINE` that names the full build.
 
 use crate::bundle::ModelSpec;
 use parapet_int8::Encoder;
 use crate::error::{Error, Result};
 use crate::text::Window;
 use std::sync::Arc;
+#[cfg(feature = "tract")]
 use tract_onnx::prelude::*;
 
 /// Raw outputs for a batch of windows.
@@ -50,6 +55,7 @@ impl EngineChoice {
 
 #[derive(Debug, Clone)]
 enum Engine {
+    #[cfg(feature = "tract")]
     Tract { plan: Arc<TypedRunnableModel>, tables: TableSizes },
     Int8(Arc<Encoder>),
 }
@@ -76,6 +82,7 @@ struct TableSizes {
     positions: Option<usize>,
 }
 
+#[cfg(feature = "tract")]
 impl TableSizes {
     fn of(model: &TypedModel) -> TractResult<TableSizes> {
         let inputs = model.input_outlets()?.to_vec();
@@ -156,8 +163,28 @@ fn int8_engine(bytes: &[u8], spec: &ModelSpec, choice: EngineChoice) -> Result<O
     }
 }
 
+/// The error of a build without tract (`--no-default-features`, the "lite" wasm) asked to do
+/// what only tract does.
+#[cfg_attr(feature = "tract", allow(dead_code))]
+pub(crate) fn no_tract(what: &str) -> Error {
+    Error::bundle(
+        "UNSUPPORTED_ENGINE",
+        format!(
+            "{what}, and this lite build of parapet has only the int8 engine; use the full build \
+             (npm: load() switches to it by itself; wasm: pkg/wasm/*/parapet_bg.wasm; Rust: the \
+             `tract` feature)"
+        ),
+    )
+}
+
+#[cfg(not(feature = "tract"))]
+fn tract_engine(_bytes: &[u8], _spec: &ModelSpec) -> Result<(Engine, [f64; 5])> {
+    Err(no_tract("this model needs tract (engine \"tract\" was asked for, or model.onnx is not the recipe's encoder)"))
+}
+
 /// tract's optimised plan for the graph, with its load phases (`[parse, into_typed, declutter,
 /// optimise, 0]`).
+#[cfg(feature = "tract")]
 fn tract_engine(bytes: &[u8], spec: &ModelSpec) -> Result<(Engine, [f64; 5])> {
     // Models written by onnxruntime tools carry value_info shapes with their own symbols
     // that clash with ours in tract; the graph itself has all we need.
@@ -201,6 +228,7 @@ impl TextModel {
     /// `"int8"` (parapet's engine) or `"tract"`.
     pub fn engine(&self) -> &'static str {
         match self.engine {
+            #[cfg(feature = "tract")]
             Engine::Tract { .. } => "tract",
             Engine::Int8(_) => "int8",
         }
@@ -244,6 +272,7 @@ impl TextModel {
     pub fn check_limits(&self, vocab_size: usize, max_seq_len: usize) -> Result<()> {
         let own;
         let t = match &self.engine {
+            #[cfg(feature = "tract")]
             Engine::Tract { tables, .. } => tables,
             Engine::Int8(enc) => {
                 let (ids, positions, types) = enc.table_sizes();
@@ -284,6 +313,7 @@ impl TextModel {
     /// Runs `probe` (a short real window) to see the output widths the graph really produces.
     fn validate(&self, probe: &Window) -> Result<()> {
         let (l, e): (Vec<usize>, Vec<usize>) = match &self.engine {
+            #[cfg(feature = "tract")]
             Engine::Tract { .. } => {
                 let raw = self.run_raw(std::slice::from_ref(probe), 0).map_err(bad_model)?;
                 (raw[0].shape().to_vec(), raw[1].shape().to_vec())
@@ -317,6 +347,7 @@ impl TextModel {
         Ok(())
     }
 
+    #[cfg(feature = "tract")]
     fn run_raw(&self, windows: &[Window], pad: i64) -> TractResult<TVec<TValue>> {
         let Engine::Tract { plan, .. } = &self.engine else {
             return Err(tract_onnx::prelude::TractError::msg("not a tract model"));
@@ -341,9 +372,17 @@ impl TextModel {
         if windows.is_empty() {
             return Ok(ModelOutput::default());
         }
-        if let Engine::Int8(enc) = &self.engine {
-            return run_int8(enc, windows);
+        #[cfg(not(feature = "tract"))]
+        let _ = pad; // the int8 engine does not pad
+        match &self.engine {
+            Engine::Int8(enc) => run_int8(enc, windows),
+            #[cfg(feature = "tract")]
+            Engine::Tract { .. } => self.run_tract(windows, pad),
         }
+    }
+
+    #[cfg(feature = "tract")]
+    fn run_tract(&self, windows: &[Window], pad: i64) -> Result<ModelOutput> {
         let out = self.run_raw(windows, pad).map_err(Error::inference)?;
         let rows = |t: &TValue, w: usize| -> Result<Vec<Vec<f32>>> {
             let v = t.try_as_plain_ram().and_then(|p| p.as_slice::<f32>()).map_err(Error::inference)?;

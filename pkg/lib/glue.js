@@ -1,4 +1,7 @@
-// Instantiating the wasm-bindgen glue (`--target web`, pkg/wasm/web). Each call to
+// Instantiating the wasm-bindgen glue (`--target web`, pkg/wasm/web). There are two builds of
+// the same engine with the same API: "lite" (parapet_lite*: the int8 text engine only, ~1.2 MB
+// gzipped) and "full" (parapet*: also tract, for any ONNX text graph, and the image model;
+// ~5.4 MB gzipped). EngineHost picks one (engine.js). Each call to
 // `instantiate()` imports the glue module under a fresh URL (a `?instance=N` suffix), so it gets
 // its own module state and its own wasm instance: wasm-bindgen's init is a no-op once a glue
 // module is initialised, and a trapped instance must be replaced, not reused. The compiled
@@ -11,15 +14,21 @@ import { isNode, nodeImport } from './loader.js';
 // Rollup with the URL plugin) emit the files as assets and rewrite the URLs.
 const GLUE_URL = new URL('../wasm/web/parapet.js', import.meta.url).href;
 export const WASM_URL = new URL('../wasm/web/parapet_bg.wasm', import.meta.url).href;
+const LITE_GLUE_URL = new URL('../wasm/web/parapet_lite.js', import.meta.url).href;
+export const LITE_WASM_URL = new URL('../wasm/web/parapet_lite_bg.wasm', import.meta.url).href;
 
-let compiled = null; // Promise<WebAssembly.Module> per wasm URL
-let compiledFor = null;
+/** Default glue and wasm URLs of each build. */
+export const BUILDS = {
+  full: { glueUrl: GLUE_URL, wasmUrl: WASM_URL },
+  lite: { glueUrl: LITE_GLUE_URL, wasmUrl: LITE_WASM_URL },
+};
+
+const compiled = new Map(); // wasm URL -> Promise<WebAssembly.Module>
 let counter = 0;
 
 async function compile(wasmUrl) {
-  if (compiled && compiledFor === wasmUrl) return compiled;
-  compiledFor = wasmUrl;
-  compiled = (async () => {
+  if (compiled.has(wasmUrl)) return compiled.get(wasmUrl);
+  const p = (async () => {
     try {
       if (isNode && wasmUrl.startsWith('file:')) {
         const { readFile } = await nodeImport('node:fs/promises');
@@ -33,21 +42,24 @@ async function compile(wasmUrl) {
       }
       return await WebAssembly.compile(await res.arrayBuffer());
     } catch (e) {
-      compiled = null;
+      compiled.delete(wasmUrl);
       throw parapetError('BundleError', 'WASM_LOAD_FAILED',
         `could not load parapet's WebAssembly from ${wasmUrl}: ${e.message}. Serve the package's ` +
-        'wasm/web/parapet_bg.wasm (Content-Type application/wasm) or pass its URL as `wasmUrl`; ' +
-        "a Content-Security-Policy must allow 'wasm-unsafe-eval'.");
+        'wasm/web/parapet_bg.wasm and parapet_lite_bg.wasm (Content-Type application/wasm) or pass ' +
+        "their URLs as `wasmUrl` / `liteWasmUrl`; a Content-Security-Policy must allow 'wasm-unsafe-eval'.");
     }
   })();
-  return compiled;
+  compiled.set(wasmUrl, p);
+  return p;
 }
 
 /**
- * A fresh engine instance: `{ glue, exports }` where `glue` is the module namespace (Guard,
- * taxonomy, version, memoryBytes, ...) and `exports` the raw wasm exports.
+ * A fresh engine instance of `build` ('full' or 'lite'): `{ glue, exports }` where `glue` is the
+ * module namespace (Guard, taxonomy, version, memoryBytes, ...) and `exports` the raw wasm exports.
  */
-export async function instantiate({ wasmUrl = WASM_URL, glueUrl = GLUE_URL } = {}) {
+export async function instantiate({ build = 'full', wasmUrl, glueUrl } = {}) {
+  wasmUrl ||= BUILDS[build].wasmUrl;
+  glueUrl ||= BUILDS[build].glueUrl;
   const module = await compile(wasmUrl);
   counter += 1;
   let glue;

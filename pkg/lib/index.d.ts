@@ -51,12 +51,19 @@ export interface LoadOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Run inference in a module Web Worker (browsers). Default false. */
   worker?: boolean;
-  /** 'wasm' (tract, default), 'auto' (onnxruntime-web + WebGPU when both are there), or your Backend. */
+  /** 'wasm' (the engine inside the wasm, default), 'auto' (onnxruntime-web + WebGPU when both are there), or your Backend. */
   backend?: 'wasm' | 'auto' | Backend;
   /** Keep downloaded bundles in Cache Storage (browsers). Default true. */
   cache?: boolean;
-  /** Where parapet_bg.wasm is served; default: next to the package's glue. */
+  /** Where parapet_bg.wasm (the full build) is served; default: next to the package's glue. */
   wasmUrl?: string | URL;
+  /** Where parapet_lite_bg.wasm (the lite build) is served; default: next to the package's glue. */
+  liteWasmUrl?: string | URL;
+  /** Which wasm build runs. 'auto' (default): the lite build (int8 text engine only, 1.2 MB gzipped), moving to
+   *  the full build (also tract and the image model, 5.4 MB gzipped) when the bundle needs tract, engine 'tract'
+   *  is asked for, or an image model is loaded (open streams then end). 'lite': never the full build (images and
+   *  other graphs fail with BundleError UNSUPPORTED_ENGINE). 'full': always the full build. */
+  build?: 'auto' | 'lite' | 'full';
   /** Text engine inside the wasm. 'auto' (default): parapet's int8 engine when the bundle's model is the recipe's
    *  encoder (the shipped one), tract for any other graph; 'int8': that engine or BundleError UNSUPPORTED_ENGINE;
    *  'tract': tract's f32 path (the reference; slower to load and run, scores differ from int8 by ~1e-3). */

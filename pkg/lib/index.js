@@ -18,7 +18,8 @@ import { WorkerClient } from './worker-client.js';
 export { clearCache, verifyBundleHash, CACHE_NAME } from './loader.js';
 export { isEngineCrash } from './errors.js';
 
-const LOAD_KEYS = new Set(['model', 'imageModel', 'constitution', 'onProgress', 'worker', 'backend', 'cache', 'wasmUrl', 'engine']);
+const LOAD_KEYS = new Set(['model', 'imageModel', 'constitution', 'onProgress', 'worker', 'backend', 'cache', 'wasmUrl',
+  'liteWasmUrl', 'engine', 'build']);
 
 function checkOptions(o) {
   if (o === undefined || o === null) return {};
@@ -36,6 +37,12 @@ function checkOptions(o) {
   }
   if (o.engine !== undefined && o.engine !== null && !['auto', 'int8', 'tract'].includes(o.engine)) {
     throw inputError('INVALID_ARGUMENT', `engine must be "auto", "int8" or "tract", not ${JSON.stringify(o.engine)}`);
+  }
+  if (o.build !== undefined && o.build !== null && !['auto', 'lite', 'full'].includes(o.build)) {
+    throw inputError('INVALID_ARGUMENT', `build must be "auto", "lite" or "full", not ${JSON.stringify(o.build)}`);
+  }
+  if (o.build === 'lite' && o.engine === 'tract') {
+    throw inputError('INVALID_ARGUMENT', 'build "lite" has no tract engine: use engine "auto" or "int8", or build "full"');
   }
   return o;
 }
@@ -101,7 +108,10 @@ export class Guard {
     if (this._disposed) throw disposedError('checkImage');
     const { image: img, transfer } = await toEngineImage(image);
     const v = await this._call('checkImage', [img], this.worker ? transfer : undefined);
-    this._state.imageLoaded = true;
+    if (!this._state.imageLoaded) {
+      this._state.imageLoaded = true;
+      this.info = await this._call('info'); // the engine may have moved to the full build
+    }
     return v;
   }
 
@@ -111,6 +121,7 @@ export class Guard {
     const info = await this._call('loadImageModel', [source instanceof URL ? source.href : source]);
     this._state.imageModel = source;
     this._state.imageLoaded = true;
+    this.info = await this._call('info'); // the engine may have moved to the full build
     return info;
   }
 
@@ -190,9 +201,12 @@ export class Guard {
  * @param {boolean} [options.worker] run inference in a module Web Worker (browsers)
  * @param {'wasm'|'auto'|object} [options.backend]
  * @param {boolean} [options.cache] Cache Storage for downloaded bundles (default true)
- * @param {string|URL} [options.wasmUrl] where parapet_bg.wasm is served (default: next to the package)
+ * @param {string|URL} [options.wasmUrl] where parapet_bg.wasm (the full build) is served (default: next to the package)
+ * @param {string|URL} [options.liteWasmUrl] where parapet_lite_bg.wasm (the lite build) is served (default: next to the package)
  * @param {'auto'|'int8'|'tract'} [options.engine] text engine inside the wasm (default 'auto': parapet's int8
  *   engine for the shipped model's architecture, tract for any other graph)
+ * @param {'auto'|'lite'|'full'} [options.build] which wasm build runs (default 'auto': the lite build, int8
+ *   engine only, moving to the full build when tract or the image model is needed)
  */
 export async function load(options) {
   const o = checkOptions(options);
@@ -205,7 +219,9 @@ export async function load(options) {
     backend: o.backend,
     cache: o.cache,
     wasmUrl: o.wasmUrl instanceof URL ? o.wasmUrl.href : o.wasmUrl,
+    liteWasmUrl: o.liteWasmUrl instanceof URL ? o.liteWasmUrl.href : o.liteWasmUrl,
     engine: o.engine ?? 'auto',
+    build: o.build ?? 'auto',
   };
   let guard;
   if (o.worker) {

@@ -11,7 +11,7 @@ function startWorker() {
 }
 
 export class WorkerClient {
-  /** `state`: {model, imageModel, imageLoaded, constitution, backend, cache, wasmUrl}, kept current by the Guard. */
+  /** `state`: {model, imageModel, imageLoaded, constitution, backend, cache, wasmUrl, liteWasmUrl, engine, build}, kept current by the Guard. */
   constructor(state, onProgress) {
     this.state = state;
     this.onProgress = onProgress || (() => {});
@@ -73,7 +73,8 @@ export class WorkerClient {
     const model = s.model instanceof URL ? s.model.href : s.model;
     const imageModel = s.imageModel instanceof URL ? s.imageModel.href : s.imageModel;
     return { options: { model, imageModel, imageLoaded: s.imageLoaded, constitution: s.constitution,
-      backend: s.backend, cache: s.cache, wasmUrl: s.wasmUrl } };
+      backend: s.backend, cache: s.cache, wasmUrl: s.wasmUrl, liteWasmUrl: s.liteWasmUrl, engine: s.engine,
+      build: s.build } };
   }
 
   /** Starts the first worker; resolves to the worker's {info, backend}. */

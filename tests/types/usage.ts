@@ -28,5 +28,11 @@ async function main(): Promise<void> {
   await guard.checkPrompt(42);
   // @ts-expect-error: unknown backend name
   await load({ backend: 'webgpu' });
+  const lite = await load({ build: 'lite', engine: 'int8', liteWasmUrl: new URL('https://cdn.example/parapet_lite_bg.wasm') });
+  const build: 'full' | 'lite' = lite.info.build;
+  const engine: 'int8' | 'tract' = lite.info.engine;
+  console.log(build, engine);
+  // @ts-expect-error: unknown build name
+  await load({ build: 'tiny' });
 }
 void main;
