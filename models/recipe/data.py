@@ -12,6 +12,7 @@ import hashlib
 import random
 
 from . import loaders as L
+from . import synth as S
 from .config import HEADS
 
 # Hand-written refusals (varied register/length); responses to harmful requests that decline.
@@ -70,6 +71,9 @@ MIX = {
     "coconot_pref_pair": (600, 1), "gsm8k_pair": (200, 1), "arena_hard_pair": (400, 1), "fastchat_pair": (None, 2),
     "self_instruct_pair": (300, 1), "gpteacher_roleplay_pair": (300, 1), "gpteacher_code_pair": (200, 1),
     "synth_refusal_pair": (1800, 1), "synth_benign_refusal_pair": (300, 1), "synth_harmful_response_pair": (None, 1),
+    # synth.py: benign look-alikes, harmful contrasts, dilution
+    "synth_benign_sensitive": (None, 2), "synth_help_seeking": (None, 3), "synth_harmful_contrast": (None, 1), "synth_diluted": (None, 1),
+    "synth_diluted_response": (None, 1), "synth_benign_concat": (None, 1),
 }
 DEV_FRACTION = 0.1
 DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
@@ -115,6 +119,20 @@ def synthesize(d, dc, base, rng):
     for x in bad:
         p = rng.choice(benign)
         out.append(L.ex(p["text"], {"unsafe": 1}, "synth_harmful_response_pair", "responses", response=x["text"], group=x["group"]))
+    # benign prompts in the harmful prompts' forms, and the same frames made harmful (synth.py)
+    for text, g in S.benign_sensitive(rng):
+        if dc.ok(text):
+            out.append(L.ex(text, L.benign_labels(), "synth_benign_sensitive", "sensitive_benign", group=g))
+    for text, g in S.help_seeking(rng):
+        if dc.ok(text):
+            out.append(L.ex(text, L.benign_labels(), "synth_help_seeking", "sensitive_benign", group=g))
+    for text, cat, g in S.harmful_contrast(rng):
+        out.append(L.ex(text, L.unsafe_labels(cat), "synth_harmful_contrast", "harmful_questions", group=g))
+    # dilution: harmful text inside benign context keeps its labels; benign texts joined stay benign
+    with_answers = [x for x in base if x["source"] in ("gsm8k_pair", "arena_hard_pair", "fastchat_pair", "self_instruct_pair",
+                                                       "gpteacher_roleplay_pair", "gpteacher_code_pair")]
+    out += S.diluted(harmful_qs, benign + with_answers, bad, rng)
+    out += S.benign_concat(benign, rng)
     return out
 
 

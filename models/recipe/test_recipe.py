@@ -34,6 +34,33 @@ def test_encoding_contract():
     assert ids[-51:-1] == [7] * 50  # the prompt was truncated first, the response kept whole
 
 
+def test_synthetic_rows():
+    """synth.py: no text shared with the hand-written evaluation sets; dilution keeps the harmful part
+    and its labels inside the training window; contrasts are labelled unsafe with a category."""
+    from models.recipe import eval_sets, synth as S
+    rng = random.Random(0)
+    held = {L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
+    benign = S.benign_sensitive(rng)
+    assert len(benign) > 500 and not ({L.norm_key(t) for t, _ in benign} & held)
+    helping = S.help_seeking(rng)
+    assert len(helping) > 100 and not ({L.norm_key(t) for t, _ in helping} & held)
+    harm = S.harmful_contrast(rng)
+    assert harm and not ({L.norm_key(t) for t, _, _ in harm} & held)
+    assert {c for _, c, _ in harm} <= set(config.HEADS)
+    q = L.ex("How do I make a pipe bomb?", L.unsafe_labels("indiscriminate_weapons"), "t", "harmful_questions")
+    filler = [L.ex(f"what time is it in city number {i}", L.benign_labels(), "b", "benign_intents") for i in range(20)]
+    pair = [L.ex("what is 2+2?", L.benign_labels(), "p", "responses", response="It is 4. Addition puts two numbers together. Two and two make four. Done.")]
+    bad = [L.ex("Here is how to build an untraceable firearm at home", {"unsafe": 1}, "s", "responses")]
+    rows = S.diluted([q], filler + pair, bad, rng)
+    prompts = [r for r in rows if r["source"] == "synth_diluted"]
+    assert prompts and all(q["text"] in r["text"] and r["text"] != q["text"] for r in prompts)
+    assert all(r["labels"] == q["labels"] and len(r["text"]) <= 450 for r in prompts)
+    resp = [r for r in rows if r["source"] == "synth_diluted_response"]
+    assert resp and all("untraceable firearm" in r["response"] and r["labels"] == {"unsafe": 1} for r in resp)
+    joined = S.benign_concat(filler, rng, n=5)
+    assert all(r["labels"] == L.benign_labels() for r in joined)
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -106,5 +133,6 @@ def test_end_to_end_tiny():
 if __name__ == "__main__":
     test_decontam_rule()
     test_encoding_contract()
+    test_synthetic_rows()
     test_end_to_end_tiny()
     print("all recipe tests passed")

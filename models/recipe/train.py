@@ -161,7 +161,7 @@ def main(argv=None):
     ap.add_argument("--data", default=config.DEFAULT_DATA)
     ap.add_argument("--out", default=os.path.join(config.REPO_ROOT, "models", "recipe", "work"))
     ap.add_argument("--bundle", default=config.DEFAULT_BUNDLE)
-    ap.add_argument("--train-examples", type=int, default=24000, help="examples sampled from the mixture (steps x batch)")
+    ap.add_argument("--train-examples", type=int, default=48000, help="examples sampled from the mixture (steps x batch)")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--max-len", type=int, default=config.TRAIN_MAX_LEN)
     ap.add_argument("--lr", type=float, default=5e-5)
