@@ -200,7 +200,7 @@ function report(r) {
     + `onnxruntime-web session + first run: int8 ${f(cold['ort.int8'].total_ms)} ms, identical file ${f(cold['ort.shipped'].total_ms)} ms`);
   const ph = cold.parapet.phases;
   if (ph) console.log(`parapet load phases (one cold run): verify ${f(ph.verify)}, tokenizer ${f(ph.tokenizer)}, model ${f(ph.model)} `
-    + `(parse ${f(ph.modelParse)}, into_typed ${f(ph.modelTyped)}, declutter ${f(ph.modelDeclutter)}, optimise ${f(ph.modelOptimize)}, probe ${f(ph.modelValidate)}), exemplars ${f(ph.exemplars)} ms`);
+    + `(parse ${f(ph.modelParse)}, into_typed ${f(ph.modelTyped)}, declutter ${f(ph.modelDeclutter)}, optimise ${f(ph.modelOptimize)}, probe ${f(ph.modelValidate)}, embeddings.bin check ${f(ph.modelCheck)}), exemplars ${f(ph.exemplars)} ms`);
   if (warm.image) console.log(`image 224×224: parapet ${f(warm.image.median.parapet)} ms, onnxruntime-web (JS preprocessing) ${f(warm.image.median.ort)} ms → ${out.image_ratio.toFixed(2)}×`);
   const mb = (b) => (b / 1e6).toFixed(1);
   const s = r.sizes;

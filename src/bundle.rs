@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// The 8 bytes every bundle starts with.
 pub const MAGIC: &[u8; 8] = b"PARAPET\0";
@@ -136,7 +137,9 @@ pub struct Bundle {
     pub manifest: Manifest,
     /// sha256 (hex) of the whole file, what a web app pins.
     pub sha256: String,
-    parts: BTreeMap<String, Vec<u8>>,
+    /// The whole file; parts are ranges of it (no copy per part).
+    data: Vec<u8>,
+    parts: BTreeMap<String, Range<usize>>,
 }
 
 /// sha256 of `bytes` (the bundle trailer is this digest of everything before it).
@@ -182,8 +185,10 @@ pub(crate) struct Container {
     pub(crate) manifest: serde_json::Value,
     /// sha256 (hex) of the whole file.
     pub(crate) sha256: String,
-    /// The verified parts by name.
-    pub(crate) parts: BTreeMap<String, Vec<u8>>,
+    /// The whole file.
+    pub(crate) data: Vec<u8>,
+    /// The verified parts by name: ranges of `data`.
+    pub(crate) parts: BTreeMap<String, Range<usize>>,
 }
 
 impl Container {
@@ -191,12 +196,14 @@ impl Container {
     /// version, lengths, the manifest and the whole-file trailer hash (which covers every byte;
     /// when it fails, each part's own sha256 is checked so the error names the damaged part).
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Container> {
-        Container::from_bytes_hashed(bytes, None)
+        Container::from_vec_hashed(bytes.to_vec(), None)
     }
 
-    /// As [`Container::from_bytes`]; with `known_sha256` (the file's sha256, already computed
-    /// and its trailer already checked by the caller, e.g. with WebCrypto) nothing is hashed.
-    pub(crate) fn from_bytes_hashed(bytes: &[u8], known_sha256: Option<&str>) -> Result<Container> {
+    /// As [`Container::from_bytes`], taking the file's bytes (kept as they are: parts are
+    /// ranges of them); with `known_sha256` (the file's sha256, already computed and its trailer
+    /// already checked by the caller, e.g. with WebCrypto) nothing is hashed.
+    pub(crate) fn from_vec_hashed(data: Vec<u8>, known_sha256: Option<&str>) -> Result<Container> {
+        let bytes = data.as_slice();
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(Error::bundle(
                 "BAD_MAGIC",
@@ -265,12 +272,13 @@ impl Container {
                 return Err(Error::bundle("BAD_MANIFEST", format!("the bundle manifest is invalid: {e}")))
             }
         };
-        let data = &bytes[HEADER_LEN + manifest_len..body_end];
+        let base = HEADER_LEN + manifest_len;
+        let body = &bytes[base..body_end];
         let mut parts = BTreeMap::new();
         for p in &envelope.parts {
             let end = p.offset.checked_add(p.length);
             let range = match end {
-                Some(end) if end <= data.len() as u64 => p.offset as usize..end as usize,
+                Some(end) if end <= body.len() as u64 => p.offset as usize..end as usize,
                 _ => {
                     return Err(Error::bundle(
                         "TRUNCATED",
@@ -282,7 +290,7 @@ impl Container {
                     ))
                 }
             };
-            let part = &data[range];
+            let part = &body[range.clone()];
             // The trailer covers every byte; when it fails, the parts' own hashes say which
             // part is damaged.
             let actual = if trailer_ok { None } else { Some(sha256_hex(part)) };
@@ -296,7 +304,7 @@ impl Container {
                     ),
                 ));
             }
-            parts.insert(p.name.clone(), part.to_vec());
+            parts.insert(p.name.clone(), base + range.start..base + range.end);
         }
         if !trailer_ok {
             return Err(Error::bundle(
@@ -316,7 +324,7 @@ impl Container {
                 ),
             ));
         }
-        Ok(Container { kind: envelope.kind, manifest: value, sha256: file_sha256, parts })
+        Ok(Container { kind: envelope.kind, manifest: value, sha256: file_sha256, data, parts })
     }
 
     /// The manifest as the kind-specific type (`BAD_MANIFEST` when it does not fit).
@@ -340,6 +348,12 @@ impl Bundle {
     /// validated but not hashed again (hashing 24 MB takes about a second in wasm; parapet's JS
     /// loader does it with WebCrypto). Pass only a hash computed over exactly these bytes.
     pub fn from_bytes_hashed(bytes: &[u8], known_sha256: Option<&str>) -> Result<Bundle> {
+        Bundle::from_vec_hashed(bytes.to_vec(), known_sha256)
+    }
+
+    /// As [`Bundle::from_bytes_hashed`], taking ownership of the file's bytes: the parts stay
+    /// where they are (a 24 MB bundle is not copied again; what the wasm binding and the CLI use).
+    pub fn from_vec_hashed(bytes: Vec<u8>, known_sha256: Option<&str>) -> Result<Bundle> {
         if let Some(h) = known_sha256 {
             if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(Error::input(
@@ -348,7 +362,7 @@ impl Bundle {
                 ));
             }
         }
-        let c = Container::from_bytes_hashed(bytes, known_sha256)?;
+        let c = Container::from_vec_hashed(bytes, known_sha256)?;
         if c.kind != "text-guard" {
             let hint = if c.kind == "image-guard" {
                 " (load image bundles with Guard::load_image_bundle / guard.loadImageModel)"
@@ -364,7 +378,7 @@ impl Bundle {
             ));
         }
         let manifest: Manifest = c.typed_manifest()?;
-        let bundle = Bundle { sha256: c.sha256, manifest, parts: c.parts };
+        let bundle = Bundle { sha256: c.sha256, manifest, data: c.data, parts: c.parts };
         bundle.validate()?;
         Ok(bundle)
     }
@@ -421,7 +435,7 @@ impl Bundle {
 
     /// The bytes of a named part, if present.
     pub fn part(&self, name: &str) -> Option<&[u8]> {
-        self.parts.get(name).map(|v| v.as_slice())
+        self.parts.get(name).and_then(|r| self.data.get(r.clone()))
     }
 
     /// Writes a bundle (used by tests and tools; the recipe has a Python twin).

@@ -86,7 +86,8 @@ pub struct LoadTimings {
     pub verify: f64,
     /// Loading the tokenizer.
     pub tokenizer: f64,
-    /// Parsing, optimising and validating the ONNX graph (the sum of the five below).
+    /// Everything between the tokenizer and the exemplars: the five phases below, the int8
+    /// engine's check against `embeddings.bin` (`model_check`), and the load-time limits.
     pub model: f64,
     /// Parsing the ONNX protobuf.
     pub model_parse: f64,
@@ -98,6 +99,9 @@ pub struct LoadTimings {
     pub model_optimize: f64,
     /// One probe run that checks the outputs match the manifest.
     pub model_validate: f64,
+    /// Reading `embeddings.bin` and the int8 engine's check against it (a few of its texts
+    /// tokenized and run).
+    pub model_check: f64,
     /// Embedding the default exemplars and background prompts the bundle's `embeddings.bin`
     /// part does not cover (reading that part included).
     pub exemplars: f64,
@@ -197,8 +201,14 @@ impl Guard {
 
     /// As [`Guard::from_bundle_bytes_hashed`], with the text engine chosen.
     pub fn from_bundle_bytes_with(bytes: &[u8], known_sha256: Option<&str>, engine: EngineChoice) -> Result<Guard> {
+        Guard::from_bundle_vec_with(bytes.to_vec(), known_sha256, engine)
+    }
+
+    /// As [`Guard::from_bundle_bytes_with`], taking ownership of the file's bytes so the bundle's
+    /// parts are not copied out of them (what the wasm binding and the CLI use).
+    pub fn from_bundle_vec_with(bytes: Vec<u8>, known_sha256: Option<&str>, engine: EngineChoice) -> Result<Guard> {
         let t = Instant::now();
-        let bundle = Bundle::from_bytes_hashed(bytes, known_sha256)?;
+        let bundle = Bundle::from_vec_hashed(bytes, known_sha256)?;
         let verify = ms(t);
         let mut g = Guard::from_bundle_with(bundle, engine)?;
         g.load_ms.verify = verify;
@@ -230,6 +240,7 @@ impl Guard {
         // build time) must come out again. On "auto" a disagreement falls back to tract.
         let mut cache_entries = None;
         let mut engine_note = String::new();
+        let t_check = Instant::now();
         if let Some(part) = bundle.part(crate::bundle::EMBEDDING_CACHE_PART) {
             let entries = crate::bundle::decode_embedding_cache(part, m.model.embedding_dim)?;
             if model.engine() == "int8" {
@@ -257,6 +268,7 @@ impl Guard {
             }
             cache_entries = Some(entries);
         }
+        let check_ms = ms(t_check);
         model.check_limits(encoder.vocab_size(), m.max_seq_len)?;
         // Batches are padded with pad_id, which the model embeds like any id.
         if m.tokenizer.pad_id as usize >= encoder.vocab_size() {
@@ -308,6 +320,7 @@ impl Guard {
             model_declutter: guard.model.load_ms[2],
             model_optimize: guard.model.load_ms[3],
             model_validate: guard.model.load_ms[4],
+            model_check: check_ms,
             exemplars: ms(t),
             total: ms(t_start),
         };

@@ -213,7 +213,9 @@ pub struct ImageBundle {
     pub manifest: ImageManifest,
     /// sha256 (hex) of the whole file.
     pub sha256: String,
-    model: Vec<u8>,
+    /// The whole file and where its model.onnx part lies in it.
+    data: Vec<u8>,
+    model: std::ops::Range<usize>,
 }
 
 fn bad_manifest(msg: impl Into<String>) -> Error {
@@ -224,7 +226,7 @@ impl ImageBundle {
     /// Parses and verifies an `image-guard` bundle (same container and error codes as text
     /// bundles; a text bundle here is `WRONG_KIND`).
     pub fn from_bytes(bytes: &[u8]) -> Result<ImageBundle> {
-        let mut c = Container::from_bytes(bytes)?;
+        let c = Container::from_bytes(bytes)?;
         if c.kind != "image-guard" {
             return Err(Error::bundle(
                 "WRONG_KIND",
@@ -236,10 +238,10 @@ impl ImageBundle {
             ));
         }
         let manifest: ImageManifest = c.typed_manifest()?;
-        let model = c.parts.remove("model.onnx").ok_or_else(|| {
+        let model = c.parts.get("model.onnx").cloned().ok_or_else(|| {
             Error::bundle("MISSING_PART", "the image bundle has no 'model.onnx' part; rebuild it")
         })?;
-        let b = ImageBundle { manifest, sha256: c.sha256, model };
+        let b = ImageBundle { manifest, sha256: c.sha256, data: c.data, model };
         b.validate()?;
         Ok(b)
     }
@@ -282,7 +284,7 @@ impl ImageBundle {
 
     /// The ONNX model bytes.
     pub fn model_bytes(&self) -> &[u8] {
-        &self.model
+        self.data.get(self.model.clone()).unwrap_or_default()
     }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command, end to end: load -> train -> export -> int8 -> calibrate -> evaluate -> bundle ->
-# precomputed exemplar embeddings (the engine's own, added as the bundle's embeddings.bin) -> fixtures.
+# precomputed exemplar embeddings (the engine's own, added as the bundle's embeddings.bin) -> fixtures
+# -> models/MODEL_CARD.md. Leave-one-family-out runs are separate: models/recipe/loso.sh.
 #   models/recipe/run.sh [path/to/shared/data]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -8,6 +9,7 @@ DATA="${1:-$ROOT/../shared/data}"
 PY="${PYTHON:-python}"
 cd "$ROOT"
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.train --data "$DATA"
+PYTHONPATH="$ROOT" "$PY" -m models.recipe.drift --data "$DATA"   # exact-math fp32 vs int8 drift
 cargo run --release --example embed_cache -- models/parapet-guard.parapet
 "$PY" - <<'PYEOF'
 import hashlib, json, os
@@ -18,3 +20,6 @@ rep["bundle"].update(bytes=len(b), sha256=hashlib.sha256(b).hexdigest())
 json.dump(rep, open(r, "w"), indent=1)
 PYEOF
 PYTHONPATH="$ROOT" "$PY" models/recipe/make_fixtures.py
+# the reports the model card is generated from (committed), then the card itself
+cp models/recipe/work/report.json models/recipe/work/counts.json models/recipe/results/
+PYTHONPATH="$ROOT" "$PY" -m models.recipe.card --work models/recipe/results

@@ -85,7 +85,7 @@ fn load_guard(cli: &Cli) -> Result<Guard, String> {
     };
     let engine = parapet::model::EngineChoice::parse(&cli.engine).map_err(|e| format!("{}: {e}", e.name()))?;
     let mut guard =
-        Guard::from_bundle_bytes_with(&bytes, None, engine).map_err(|e| format!("{}: {e}", e.name()))?;
+        Guard::from_bundle_vec_with(bytes, None, engine).map_err(|e| format!("{}: {e}", e.name()))?;
     if let Some(p) = &cli.constitution {
         let json = std::fs::read_to_string(p)
             .map_err(|e| format!("cannot read constitution {}: {e}", p.display()))?;

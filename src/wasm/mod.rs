@@ -198,7 +198,7 @@ export interface GuardOptions {
   engine?: "auto" | "int8" | "tract";
 }
 /** Milliseconds per load phase: sha256 checks, tokenizer, ONNX parse + optimise, default exemplar embeddings. */
-export interface LoadTimings { verify: number; tokenizer: number; model: number; modelParse: number; modelTyped: number; modelDeclutter: number; modelOptimize: number; modelValidate: number; exemplars: number; total: number }
+export interface LoadTimings { verify: number; tokenizer: number; model: number; modelParse: number; modelTyped: number; modelDeclutter: number; modelOptimize: number; modelValidate: number; modelCheck: number; exemplars: number; total: number }
 export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; engine: "int8" | "tract"; engineNote: string; build: "full" | "lite"; loadMs: LoadTimings }
 export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number] }
 /** Raw pixels as in a canvas ImageData: RGBA, row-major, width * height * 4 bytes. */
@@ -249,8 +249,7 @@ impl WasmGuard {
             (sha, engine)
         };
         let bytes = bytes_arg(&bundle)?;
-        let mut inner = Guard::from_bundle_bytes_with(&bytes, sha256.as_deref(), engine).map_err(to_js)?;
-        drop(bytes);
+        let mut inner = Guard::from_bundle_vec_with(bytes, sha256.as_deref(), engine).map_err(to_js)?;
         if let Some(json) = constitution_json(&constitution)? {
             inner.set_constitution_json(&json).map_err(to_js)?;
         }
