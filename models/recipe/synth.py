@@ -16,7 +16,6 @@ The templates were written for this recipe and share no text with the hand-writt
 in `eval_sets.py` (checked by `test_recipe.py`); they target the same phenomenon, so the card
 reports that set's improvement as expected-by-design and relies on never-trained sets too.
 """
-import itertools
 import random
 
 from . import loaders as L
@@ -168,10 +167,12 @@ HARMFUL = [
 ]
 
 
-def _fill(frames, key, values, rng, k):
-    rows = [f.format(**{key: v}) for f, v in itertools.product(frames, values)]
-    rng.shuffle(rows)
-    return rows[:k]
+def _frames(out, rng, tag, key, values, frames, k, extra=dict):
+    """For each value, `k` frames sampled from `frames` filled with it (and with `extra()`, drawn
+    per frame); grouped by value so that a value never crosses train/dev."""
+    for v in values:
+        for f in rng.sample(frames, k):
+            out.append((f.format(**extra(), **{key: v}), f"{tag}:{v}"))
 
 
 def benign_sensitive(rng):
@@ -181,27 +182,13 @@ def benign_sensitive(rng):
         for oi, o in enumerate(objs):
             for f in rng.sample(FRAMES, 4):
                 out.append((f.format(v=v, o=o), f"hom{vi}.{oi}"))
-    for t in THREATS:
-        for f in rng.sample(PROTECT, 4):
-            out.append((f.format(who=rng.choice(WHO), t=t), f"prot:{t}"))
-    for s in SITUATIONS:
-        for f in rng.sample(HELP, 3):
-            out.append((f.format(rel=rng.choice(REL), s=s), f"help:{s}"))
-    for k in KNOWLEDGE:
-        for f in rng.sample(KNOW, 3):
-            out.append((f.format(k=k), f"know:{k}"))
-    for e in EVENTS:
-        for f in rng.sample(HISTORY, 3):
-            out.append((f.format(e=e), f"hist:{e}"))
-    for p in PLOTS:
-        for f in rng.sample(FICTION, 3):
-            out.append((f.format(g=rng.choice(GENRES), p=p), f"fic:{p}"))
-    for g in GROUPS:
-        for f in rng.sample(GROUP_Q, 3):
-            out.append((f.format(g=g), f"grp:{g}"))
-    for m in MEDS:
-        for f in rng.sample(MEDICAL, 3):
-            out.append((f.format(m=m), f"med:{m}"))
+    _frames(out, rng, "prot", "t", THREATS, PROTECT, 4, lambda: {"who": rng.choice(WHO)})
+    _frames(out, rng, "help", "s", SITUATIONS, HELP, 3, lambda: {"rel": rng.choice(REL)})
+    _frames(out, rng, "know", "k", KNOWLEDGE, KNOW, 3)
+    _frames(out, rng, "hist", "e", EVENTS, HISTORY, 3)
+    _frames(out, rng, "fic", "p", PLOTS, FICTION, 3, lambda: {"g": rng.choice(GENRES)})
+    _frames(out, rng, "grp", "g", GROUPS, GROUP_Q, 3)
+    _frames(out, rng, "med", "m", MEDS, MEDICAL, 3)
     out += [(s, f"safety{i}") for i, s in enumerate(SAFETY)]
     return out
 
