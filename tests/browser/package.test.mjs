@@ -71,6 +71,9 @@ test('worker mode: same verdicts, queued calls, named errors, images, a free mai
   assert.equal(r.errors[1].path, 'categories.hate.threshold');
   assert.equal(r.imageCanvas.kind, 'image');
   assert.equal(r.imageBlob.kind, 'image');
+  // The worker starts on the lite build with the int8 engine and moves to the full build for images.
+  assert.deepEqual(r.started, { build: 'lite', engine: 'int8' });
+  assert.deepEqual(r.afterImages, { build: 'full', engine: 'int8' });
   // The same pixels as a canvas and as a lossless PNG give the same score.
   assert.ok(Math.abs(r.imageCanvas.score - r.imageBlob.score) < 1e-6);
   for (const v of [r.imageElement, r.imageBitmap]) {

@@ -39,6 +39,7 @@ const modes = {
     // 'auto' = onnxruntime-web only with WebGPU and the package resolvable at run time; neither
     // holds here (headless, --disable-gpu, a bundle without onnxruntime-web), so tract.
     const [guard, loadMs] = await timed(() => load({ worker: true, backend: 'auto' }));
+    const started = { build: guard.info.build, engine: guard.info.engine };
     const cases = await runCases(guard);
     // Queue several checks at once: answered in order, none lost.
     const many = await Promise.all(Array.from({ length: 20 }, (_, i) => guard.checkPrompt(`message number ${i}`)));
@@ -66,6 +67,7 @@ const modes = {
     await img.decode();
     const vImg = await guard.checkImage(img);
     const vBitmap = await guard.checkImage(await createImageBitmap(canvas));
+    const afterImages = { build: guard.info.build, engine: guard.info.engine };
     guard.dispose();
     let afterDispose = null;
     try { await guard.checkPrompt('x'); } catch (e) { afterDispose = { name: e.name, code: e.code }; }
@@ -73,7 +75,8 @@ const modes = {
     return { cases, worker: guard.worker, backend: guard.backend, hasGpuApi: !!navigator.gpu, loadMs, manyOrdered: many.every((v) => v.kind === 'prompt'), manyCount: many.length,
       longWindows: long.result.windows, ticksDuringLongCheck: long.ticks, maxGapMs: long.maxGapMs, longCheckMs: long.ms,
       errors, imageCanvas: { kind: vCanvas.kind, score: vCanvas.score }, imageBlob: { kind: vBlob.kind, score: vBlob.score },
-      imageElement: { kind: vImg.kind, score: vImg.score }, imageBitmap: { kind: vBitmap.kind, score: vBitmap.score }, afterDispose };
+      imageElement: { kind: vImg.kind, score: vImg.score }, imageBitmap: { kind: vBitmap.kind, score: vBitmap.score }, afterDispose,
+      started, afterImages };
   },
   async memory() {
     const n = Number(params.get('n') || 10000);
