@@ -165,7 +165,6 @@ fn int8_engine(bytes: &[u8], spec: &ModelSpec, choice: EngineChoice) -> Result<O
 
 /// The error of a build without tract (`--no-default-features`, the "lite" wasm) asked to do
 /// what only tract does.
-#[cfg_attr(feature = "tract", allow(dead_code))]
 pub(crate) fn no_tract(what: &str) -> Error {
     Error::bundle(
         "UNSUPPORTED_ENGINE",

@@ -50,7 +50,6 @@ export class EngineHost {
 
   /** Instantiates a fresh engine and loads the bundle, constitution and (if loaded) image model. */
   async build(bytes, first) {
-    if (this.imageLoaded) this.needFull();
     const wasmUrl = this.flavor === 'lite' ? this.o.liteWasmUrl : this.o.wasmUrl;
     const [instance, sha256] = await Promise.all([instantiate({ build: this.flavor, wasmUrl }), bundleSha256(bytes)]);
     const options = { engine: this.o.engine || 'auto' };
@@ -88,19 +87,21 @@ export class EngineHost {
   async toFull() {
     if (this.flavor !== 'lite' || this.buildChoice !== 'auto') return;
     this.needFull();
-    const old = this.guard;
-    this.guard = null;
+    try { if (this.guard) this.guard.free(); } catch { /* already freed */ }
     this.sessions = null;
-    try { if (old) old.free(); } catch { /* already freed */ }
-    this.instance = null;
-    const bytes = await loadBundle(this.modelSource, { label: 'model', cache: this.o.cache !== false });
-    await this.build(bytes, false);
+    await this.rebuild();
   }
 
   async restart() {
     this.crashes += 1;
+    await this.rebuild();
+  }
+
+  /** Drops the current instance (its memory is garbage-collected) and builds a fresh one of
+   *  `this.flavor` with the same bundle, constitution and image model. */
+  async rebuild() {
     this.guard = null;
-    this.instance = null; // drop the trapped instance; its memory is garbage-collected
+    this.instance = null;
     const bytes = await loadBundle(this.modelSource, { label: 'model', cache: this.o.cache !== false });
     await this.build(bytes, false);
   }
