@@ -16,7 +16,8 @@
 // Images: parapet.checkImage(224x224 RGBA) vs onnxruntime-web on the identical open_nsfw graph
 // with the same resize/crop/mean preprocessing written in JS.
 
-import { bundleSha256 } from '../pkg/lib/loader.js';
+import { DEFAULT_MODEL_SHA256 } from '../pkg/lib/defaults.js';
+import { bundleSha256, loadBundle } from '../pkg/lib/loader.js';
 
 export const LENGTHS = [16, 64, 128, 512];
 const WORDS = ('the a garden club met on tuesday to talk about compost tomatoes and slugs in the spring '
@@ -214,19 +215,30 @@ export async function runWarm(env) {
 
 /**
  * Cold start of one contender, timed from a state where the bytes are already in memory. For
- * parapet, what `load()` does: instantiate the .wasm and, meanwhile, hash the bundle with
- * WebCrypto (trailer check + the file's sha256, handed to the engine), then load and check.
+ * parapet, what `load()` does with the default bundle: check the bytes against the package's
+ * pinned sha256 (one digest), instantiate the .wasm, load the guard with `verifyLater`, confirm
+ * the hash, then check. (Where WebCrypto hashes off-thread the digest overlaps the load; in
+ * Chromium it runs on the calling thread, in Node it is node:crypto.)
  */
 export async function coldParapet(loadGlue, bundle) {
   const t0 = performance.now();
-  const [parapet, sha256] = await Promise.all([loadGlue(), bundleSha256(bundle)]);
-  if (!sha256) throw new Error('the bundle fails its trailer hash (or WebCrypto is missing)');
+  await loadBundle(bundle, { sha256: DEFAULT_MODEL_SHA256 });
+  const hashing = bundleSha256(bundle);
+  const th = performance.now();
+  const parapet = await loadGlue();
   const t1 = performance.now();
-  const guard = new parapet.Guard(bundle, undefined, { sha256 });
+  const guard = new parapet.Guard(bundle, undefined, { verifyLater: true });
   const t2 = performance.now();
-  guard.checkPrompt('Is it safe to eat raw cookie dough?');
+  const sha256 = await hashing;
+  if (!sha256) throw new Error('the bundle fails its hash check (or WebCrypto is missing)');
+  guard.confirmSha256(sha256);
   const t3 = performance.now();
-  return { instantiate_ms: t1 - t0, load_ms: t2 - t1, first_check_ms: t3 - t2, total_ms: t3 - t0, phases: guard.info.loadMs };
+  guard.checkPrompt('Is it safe to eat raw cookie dough?');
+  const t4 = performance.now();
+  return {
+    hash_ms: th - t0, instantiate_ms: t1 - th, load_ms: t2 - t1, hash_wait_ms: t3 - t2, first_check_ms: t4 - t3,
+    total_ms: t4 - t0, phases: guard.info.loadMs,
+  };
 }
 
 export async function coldOrt(loadOrt, onnx) {

@@ -2,7 +2,9 @@
 //
 //   node benches/compare.mjs              Node (wasm build from scripts/build-wasm.sh)
 //   node benches/compare.mjs --browser    the same in headless Chromium (Debian chromium)
-//   options: --json (last line: one JSON object), --runs 0.5 (scale the number of runs)
+//   options: --json (last line: one JSON object), --runs 0.5 (scale the number of runs),
+//            --cold-only N (only the cold starts, N fresh processes/pages each, printed as JSON;
+//            --only parapet,ort.int8 picks the contenders)
 //
 // Needs the README's setup (scripts/setup.sh: pkg/wasm) and `npm ci` (onnxruntime-web,
 // @huggingface/tokenizers, playwright-core). The dynamic-int8 comparison model is made on first
@@ -75,9 +77,9 @@ async function coldChild(which) {
   return coldOrt(() => import('onnxruntime-web'), onnx);
 }
 
-function coldInFreshProcesses(reps = 3) {
+function coldInFreshProcesses(reps = 3, which_ = ['parapet', 'parapet.full', 'ort.shipped', 'ort.int8']) {
   const out = {};
-  for (const which of ['parapet', 'parapet.full', 'ort.shipped', 'ort.int8']) {
+  for (const which of which_) {
     const runs = [];
     for (let i = 0; i < reps; i++) {
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', which], { encoding: 'utf8' });
@@ -115,7 +117,7 @@ function serve() {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
-async function browserBench() {
+async function browserBench(coldReps = 3, coldOnly = false) {
   const { chromium } = await import('playwright-core');
   const server = await serve();
   const base = `http://127.0.0.1:${server.address().port}/benches/compare.html`;
@@ -138,12 +140,13 @@ async function browserBench() {
       return v;
     };
     const cold = {};
-    for (const which of ['parapet', 'parapet.full', 'ort.shipped', 'ort.int8']) {
+    for (const which of (opt('--only', '') ? opt('--only').split(',') : ['parapet', 'parapet.full', 'ort.shipped', 'ort.int8'])) {
       const reps = [];
-      for (let i = 0; i < 3; i++) reps.push(await run(`cold-${which}`));
+      for (let i = 0; i < coldReps; i++) reps.push(await run(`cold-${which}`));
       cold[which] = Object.fromEntries(Object.keys(reps[0]).map((k) => [k, typeof reps[0][k] !== 'number' ? reps[0][k] : median(reps.map((x) => x[k]))]));
-      log(`cold ${which}: ${cold[which].total_ms.toFixed(0)} ms (median of 3 fresh pages)`);
+      log(`cold ${which}: ${cold[which].total_ms.toFixed(0)} ms (median of ${coldReps} fresh pages)`);
     }
+    if (coldOnly) return { cold };
     const warm = await run('warm');
     return { cold, warm, where: `headless Chromium ${version}` };
   } finally {
@@ -195,7 +198,7 @@ function report(r) {
     + (out.ratio_128_vs_tjs ? `; vs transformers.js-style ${out.ratio_128_vs_tjs.toFixed(2)}×` : '')
     + `; inference alone ${out.ratio_128_inference.toFixed(2)}×`);
   console.log(`cold start (bytes in memory → first verdict): parapet ${f(cold.parapet.total_ms)} ms `
-    + `(instantiate ${f(cold.parapet.instantiate_ms)}, load ${f(cold.parapet.load_ms)}, first check ${f(cold.parapet.first_check_ms)}; `
+    + `(hash check ${f(cold.parapet.hash_ms)}, instantiate ${f(cold.parapet.instantiate_ms)}, load ${f(cold.parapet.load_ms)}, first check ${f(cold.parapet.first_check_ms)}; `
     + `full build ${f(cold['parapet.full'].total_ms)} ms, instantiate ${f(cold['parapet.full'].instantiate_ms)}); `
     + `onnxruntime-web session + first run: int8 ${f(cold['ort.int8'].total_ms)} ms, identical file ${f(cold['ort.shipped'].total_ms)} ms`);
   const ph = cold.parapet.phases;
@@ -216,6 +219,13 @@ async function main() {
     return;
   }
   need();
+  if (flag('--cold-only')) {
+    const n = Number(opt('--cold-only', '5'));
+    const only = opt('--only', '') ? opt('--only').split(',') : undefined;
+    const cold = flag('--browser') ? (await browserBench(n, true)).cold : coldInFreshProcesses(n, only);
+    console.log(JSON.stringify(cold));
+    return;
+  }
   const r = flag('--browser') ? await browserBench() : await nodeBench();
   r.sizes = sizes();
   report(r);

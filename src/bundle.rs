@@ -11,6 +11,17 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+/// A caller-supplied file hash must be 64 hex digits.
+pub(crate) fn check_sha256_arg(h: &str) -> Result<()> {
+    if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::input(
+            "INVALID_ARGUMENT",
+            "sha256 must be the bundle file's sha256 as 64 hex digits (or be left out)",
+        ));
+    }
+    Ok(())
+}
+
 /// The 8 bytes every bundle starts with.
 pub const MAGIC: &[u8; 8] = b"PARAPET\0";
 /// The newest bundle format this build reads.
@@ -355,14 +366,22 @@ impl Bundle {
     /// where they are (a 24 MB bundle is not copied again; what the wasm binding and the CLI use).
     pub fn from_vec_hashed(bytes: Vec<u8>, known_sha256: Option<&str>) -> Result<Bundle> {
         if let Some(h) = known_sha256 {
-            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Error::input(
-                    "INVALID_ARGUMENT",
-                    "sha256 must be the bundle file's sha256 as 64 hex digits (or be left out)",
-                ));
-            }
+            check_sha256_arg(h)?;
         }
-        let c = Container::from_vec_hashed(bytes, known_sha256)?;
+        Bundle::from_container(Container::from_vec_hashed(bytes, known_sha256)?)
+    }
+
+    /// As [`Bundle::from_vec_hashed`] for a caller that hashes the file *while* the guard loads
+    /// (parapet's JS loader: WebCrypto runs on another thread, so the two ~24 MB digests no
+    /// longer come before the load). The bundle is parsed and validated as usual (a corrupt
+    /// file still gets a clear error, never a trap) but its `sha256` is empty until the caller
+    /// has checked the trailer and calls `Guard::confirm_sha256`; a caller that cannot
+    /// confirm it must drop the guard.
+    pub fn from_vec_verify_later(bytes: Vec<u8>) -> Result<Bundle> {
+        Bundle::from_container(Container::from_vec_hashed(bytes, Some(""))?)
+    }
+
+    fn from_container(c: Container) -> Result<Bundle> {
         if c.kind != "text-guard" {
             let hint = if c.kind == "image-guard" {
                 " (load image bundles with Guard::load_image_bundle / guard.loadImageModel)"

@@ -317,10 +317,10 @@ impl TextModel {
                 let raw = self.run_raw(std::slice::from_ref(probe), 0).map_err(bad_model)?;
                 (raw[0].shape().to_vec(), raw[1].shape().to_vec())
             }
-            Engine::Int8(enc) => {
-                run_int8(enc, std::slice::from_ref(probe)).map_err(bad_model)?;
-                (vec![1, enc.n_out()], vec![1, enc.hidden()])
-            }
+            // The int8 engine's output widths are the recognised graph's (no run needed: a run
+            // here would cost a cold start ~10 ms of not-yet-optimised wasm). The guard runs it
+            // right after, against the bundle's embeddings.bin.
+            Engine::Int8(enc) => (vec![1, enc.n_out()], vec![1, enc.hidden()]),
         };
         if l != [1, self.n_heads] {
             return Err(Error::bundle(

@@ -124,6 +124,50 @@ fn a_caller_computed_sha256_is_checked_and_used() {
     g.check_prompt("hello".into()).unwrap();
 }
 
+/// `new Guard(bytes, constitution, {verifyLater: true})`: the loader hashes the file while the
+/// guard loads, so the guard refuses checks (BundleError HASH_PENDING) until `confirmSha256`
+/// gets the file's hash; the option's type, its clash with `sha256`, a malformed hash and a
+/// second confirmation are INVALID_ARGUMENTs, and none of it traps.
+#[wasm_bindgen_test]
+fn verify_later_refuses_checks_until_the_hash_is_confirmed() {
+    let bundle = || JsValue::from(Uint8Array::from(BUNDLE));
+    let later = || option("verifyLater", JsValue::TRUE);
+    let e = WasmGuard::new(bundle(), JsValue::UNDEFINED, option("verifyLater", "yes".into())).err().unwrap();
+    assert_js_error(e, "InputError", "INVALID_ARGUMENT");
+    let both = later();
+    Reflect::set(&both, &"sha256".into(), &parapet::bundle::sha256_hex(BUNDLE).into()).unwrap();
+    let e = WasmGuard::new(bundle(), JsValue::UNDEFINED, both).err().unwrap();
+    assert!(assert_js_error(e, "InputError", "INVALID_ARGUMENT").contains("verifyLater"));
+
+    let g = WasmGuard::new(bundle(), JsValue::UNDEFINED, later()).expect("loads");
+    assert_eq!(get(&g.info().unwrap(), "sha256").as_string().unwrap(), "");
+    let msg = assert_js_error(g.check_prompt("hello".into()).err().unwrap(), "BundleError", "HASH_PENDING");
+    assert!(msg.contains("confirmSha256"), "{msg}");
+    assert_js_error(g.check_response("hi".into(), "hello".into()).err().unwrap(), "BundleError", "HASH_PENDING");
+    for bad in [JsValue::from(3), "abc".into(), "z".repeat(64).into()] {
+        assert_js_error(g.confirm_sha256(bad).err().unwrap(), "InputError", "INVALID_ARGUMENT");
+    }
+    let sha = parapet::bundle::sha256_hex(BUNDLE);
+    g.confirm_sha256(sha.to_uppercase().into()).expect("confirms");
+    assert_eq!(get(&g.info().unwrap(), "sha256").as_string().unwrap(), sha);
+    g.check_prompt("hello".into()).expect("checks run once confirmed");
+    assert_js_error(g.confirm_sha256(sha.clone().into()).err().unwrap(), "InputError", "INVALID_ARGUMENT");
+    // a damaged file with verifyLater: a clear error or a guard that waits for a hash the
+    // loader will never confirm (its trailer check fails), never a trap
+    let mut bad = BUNDLE.to_vec();
+    let n = bad.len();
+    bad[n / 2] ^= 0x55;
+    match WasmGuard::new(Uint8Array::from(&bad[..]).into(), JsValue::UNDEFINED, later()) {
+        Ok(g) => {
+            assert_js_error(g.check_prompt("hello".into()).err().unwrap(), "BundleError", "HASH_PENDING");
+        }
+        Err(e) => {
+            let e: js_sys::Error = e.dyn_into().expect("a JS Error");
+            assert_eq!(String::from(e.name()), "BundleError");
+        }
+    };
+}
+
 /// `new Guard(bytes, constitution, {engine})`: the shipped model runs on parapet's int8 engine
 /// by default; "tract" picks the f32 reference, whose scores agree within the int8 engine's
 /// quantisation; anything else is an INVALID_ARGUMENT that lists the choices.

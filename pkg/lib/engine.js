@@ -14,7 +14,8 @@
 
 import { crashedError, inputError, isEngineCrash, parapetError } from './errors.js';
 import { instantiate } from './glue.js';
-import { bundleSha256, DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, loadBundle } from './loader.js';
+import { DEFAULT_IMAGE_MODEL_SHA256, DEFAULT_MODEL_SHA256 } from './defaults.js';
+import { bundleSha256, DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, hasWebCrypto, loadBundle } from './loader.js';
 
 /** Windows per backend run (the engine's own batch size for tract). */
 const BATCH = 8;
@@ -30,6 +31,9 @@ export class EngineHost {
     this.modelSource = o.model === undefined || o.model === null ? DEFAULT_MODEL_URL : o.model;
     this.imageSource = o.imageModel === undefined || o.imageModel === null || o.imageModel === true
       ? DEFAULT_IMAGE_MODEL_URL : o.imageModel;
+    // Expected file hashes: the option, else the package's own for its default bundles.
+    this.modelPin = o.modelSha256 || (this.modelSource === DEFAULT_MODEL_URL ? DEFAULT_MODEL_SHA256 : undefined);
+    this.imagePin = o.imageModelSha256 || (this.imageSource === DEFAULT_IMAGE_MODEL_URL ? DEFAULT_IMAGE_MODEL_SHA256 : undefined);
     this.constitution = o.constitution;
     this.imageLoaded = false;
     this.backend = o.backend || null;
@@ -44,26 +48,50 @@ export class EngineHost {
   }
 
   async init() {
-    const bytes = await loadBundle(this.modelSource, { label: 'model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
+    const bytes = await loadBundle(this.modelSource, { label: 'model', sha256: this.modelPin, cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
     await this.build(bytes, true);
   }
 
-  /** Instantiates a fresh engine and loads the bundle, constitution and (if loaded) image model. */
+  /** Instantiates a fresh engine and loads the bundle, constitution and (if loaded) image model.
+   *  The bundle's two sha256 digests run in WebCrypto (another thread) while the engine loads:
+   *  the guard is created with `verifyLater` and used only once the trailer has checked out and
+   *  its hash is confirmed. When the trailer fails, the engine loads the bytes again and checks
+   *  every hash itself, so the error names the damaged part (BundleError HASH_MISMATCH). */
   async build(bytes, first) {
     const wasmUrl = this.flavor === 'lite' ? this.o.liteWasmUrl : this.o.wasmUrl;
-    const [instance, sha256] = await Promise.all([instantiate({ build: this.flavor, wasmUrl }), bundleSha256(bytes)]);
-    const options = { engine: this.o.engine || 'auto' };
-    if (sha256) options.sha256 = sha256;
-    let guard;
+    const hashing = bundleSha256(bytes);
+    const later = hasWebCrypto();
+    let instance;
     try {
-      guard = new instance.glue.Guard(bytes, this.constitution ?? undefined, options);
+      instance = await instantiate({ build: this.flavor, wasmUrl });
     } catch (e) {
-      if (this.flavor === 'lite' && this.buildChoice === 'auto' && e && e.code === 'UNSUPPORTED_ENGINE') {
+      await hashing.catch(() => {});
+      throw e;
+    }
+    const make = (verifyLater) => new instance.glue.Guard(bytes, this.constitution ?? undefined,
+      { engine: this.o.engine || 'auto', ...(verifyLater ? { verifyLater: true } : {}) });
+    let guard;
+    let failure;
+    try {
+      guard = make(later);
+    } catch (e) {
+      failure = e;
+    }
+    const sha256 = await hashing.catch(() => null);
+    if (later && !sha256) {
+      if (guard) guard.free();
+      guard = undefined;
+      failure = undefined;
+      try { guard = make(false); } catch (e) { failure = e; }
+    }
+    if (failure) {
+      if (this.flavor === 'lite' && this.buildChoice === 'auto' && failure.code === 'UNSUPPORTED_ENGINE') {
         this.flavor = 'full'; // this bundle needs tract
         return this.build(bytes, first);
       }
-      throw e;
+      throw failure;
     }
+    if (later && sha256) guard.confirmSha256(sha256);
     if (this.backend && first) {
       this.spec = guard.modelSpec;
       const onnx = instance.glue.modelOnnx(bytes);
@@ -72,7 +100,7 @@ export class EngineHost {
     this.instance = instance;
     this.guard = guard;
     if (this.imageLoaded) {
-      const img = await loadBundle(this.imageSource, { label: 'image model', cache: this.o.cache !== false });
+      const img = await loadBundle(this.imageSource, { label: 'image model', sha256: this.imagePin, cache: this.o.cache !== false });
       guard.loadImageModel(img);
     }
     if (first) this.infoCache = guard.info;
@@ -102,7 +130,7 @@ export class EngineHost {
   async rebuild() {
     this.guard = null;
     this.instance = null;
-    const bytes = await loadBundle(this.modelSource, { label: 'model', cache: this.o.cache !== false });
+    const bytes = await loadBundle(this.modelSource, { label: 'model', sha256: this.modelPin, cache: this.o.cache !== false });
     await this.build(bytes, false);
   }
 
@@ -177,7 +205,7 @@ export class EngineHost {
       throw inputError('NO_IMAGE_MODEL', 'this guard was loaded with imageModel: false; pass an image ' +
         'model (URL or bytes) to load() or call guard.loadImageModel() before checkImage()');
     }
-    const bytes = await loadBundle(this.imageSource, { label: 'image model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
+    const bytes = await loadBundle(this.imageSource, { label: 'image model', sha256: this.imagePin, cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
     await this.toFull();
     this.live().loadImageModel(bytes);
     this.imageLoaded = true;
@@ -217,10 +245,12 @@ export class EngineHost {
     return this.live().checkImage(image);
   }
   async do_loadImageModel(source) {
-    const bytes = await loadBundle(source, { label: 'image model', cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
+    const pin = source === DEFAULT_IMAGE_MODEL_URL ? DEFAULT_IMAGE_MODEL_SHA256 : undefined;
+    const bytes = await loadBundle(source, { label: 'image model', sha256: pin, cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
     await this.toFull();
     this.live().loadImageModel(bytes);
     this.imageSource = source;
+    this.imagePin = pin;
     this.imageLoaded = true;
     return this.live().imageInfo;
   }

@@ -68,6 +68,12 @@ export interface LoadOptions {
    *  encoder (the shipped one), tract for any other graph; 'int8': that engine or BundleError UNSUPPORTED_ENGINE;
    *  'tract': tract's f32 path (the reference; slower to load and run, scores differ from int8 by ~1e-3). */
   engine?: 'auto' | 'int8' | 'tract';
+  /** The text bundle file's expected sha256 (64 hex digits, as `sha256sum` prints it). Pins it: other bytes fail
+   *  with BundleError HASH_MISMATCH, a cached copy that differs is fetched again, and the integrity check takes one
+   *  digest instead of two. The package's default bundle is pinned already. */
+  modelSha256?: string;
+  /** The same for the image bundle (the default one is pinned already). */
+  imageModelSha256?: string;
 }
 
 /** Anything checkImage takes. */

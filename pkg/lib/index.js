@@ -19,7 +19,7 @@ export { clearCache, verifyBundleHash, CACHE_NAME } from './loader.js';
 export { isEngineCrash } from './errors.js';
 
 const LOAD_KEYS = new Set(['model', 'imageModel', 'constitution', 'onProgress', 'worker', 'backend', 'cache', 'wasmUrl',
-  'liteWasmUrl', 'engine', 'build']);
+  'liteWasmUrl', 'engine', 'build', 'modelSha256', 'imageModelSha256']);
 
 function checkOptions(o) {
   if (o === undefined || o === null) return {};
@@ -207,6 +207,9 @@ export class Guard {
  *   engine for the shipped model's architecture, tract for any other graph)
  * @param {'auto'|'lite'|'full'} [options.build] which wasm build runs (default 'auto': the lite build, int8
  *   engine only, moving to the full build when tract or the image model is needed)
+ * @param {string} [options.modelSha256] the text bundle file's expected sha256 (pins it: any other bytes are
+ *   BundleError HASH_MISMATCH; the default bundle is pinned already)
+ * @param {string} [options.imageModelSha256] the same for the image bundle
  */
 export async function load(options) {
   const o = checkOptions(options);
@@ -222,6 +225,8 @@ export async function load(options) {
     liteWasmUrl: o.liteWasmUrl instanceof URL ? o.liteWasmUrl.href : o.liteWasmUrl,
     engine: o.engine ?? 'auto',
     build: o.build ?? 'auto',
+    modelSha256: o.modelSha256,
+    imageModelSha256: o.imageModelSha256,
   };
   let guard;
   if (o.worker) {

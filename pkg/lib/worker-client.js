@@ -11,7 +11,8 @@ function startWorker() {
 }
 
 export class WorkerClient {
-  /** `state`: {model, imageModel, imageLoaded, constitution, backend, cache, wasmUrl, liteWasmUrl, engine, build}, kept current by the Guard. */
+  /** `state`: {model, imageModel, imageLoaded, constitution, backend, cache, wasmUrl, liteWasmUrl, engine, build,
+   *  modelSha256, imageModelSha256}, kept current by the Guard. */
   constructor(state, onProgress) {
     this.state = state;
     this.onProgress = onProgress || (() => {});
@@ -74,7 +75,7 @@ export class WorkerClient {
     const imageModel = s.imageModel instanceof URL ? s.imageModel.href : s.imageModel;
     return { options: { model, imageModel, imageLoaded: s.imageLoaded, constitution: s.constitution,
       backend: s.backend, cache: s.cache, wasmUrl: s.wasmUrl, liteWasmUrl: s.liteWasmUrl, engine: s.engine,
-      build: s.build } };
+      build: s.build, modelSha256: s.modelSha256, imageModelSha256: s.imageModelSha256 } };
   }
 
   /** Starts the first worker; resolves to the worker's {info, backend}. */

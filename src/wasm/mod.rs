@@ -196,6 +196,11 @@ export interface GuardOptions {
    *  for any other graph. "int8": that engine or an error (BundleError UNSUPPORTED_ENGINE). "tract": tract's f32
    *  path, the reference (slower to load and run; probabilities differ from int8 by ~1e-3). */
   engine?: "auto" | "int8" | "tract";
+  /** For a loader that hashes the file while the guard loads (parapet's `load()` does: WebCrypto's two digests
+   *  of the 24 MB run on another thread meanwhile). The bundle is parsed and validated as usual, but the guard
+   *  refuses checks (BundleError HASH_PENDING) until `guard.confirmSha256(hex)` is called with the file's
+   *  sha256, computed over exactly these bytes after checking the bundle's trailer. Not with `sha256`. */
+  verifyLater?: boolean;
 }
 /** Milliseconds per load phase: sha256 checks, tokenizer, ONNX parse + optimise, default exemplar embeddings. */
 export interface LoadTimings { verify: number; tokenizer: number; model: number; modelParse: number; modelTyped: number; modelDeclutter: number; modelOptimize: number; modelValidate: number; modelCheck: number; exemplars: number; total: number }
@@ -232,10 +237,10 @@ impl WasmGuard {
         #[wasm_bindgen(unchecked_optional_param_type = "GuardOptions")] options: JsValue,
     ) -> Result<WasmGuard, JsValue> {
         console_error_panic_hook::set_once();
-        let (sha256, engine) = if options.is_undefined() || options.is_null() {
-            (None, EngineChoice::Auto)
+        let (sha256, engine, later) = if options.is_undefined() || options.is_null() {
+            (None, EngineChoice::Auto, false)
         } else if !options.is_object() {
-            return Err(arg_error("the third argument is an options object: {sha256?: string, engine?: \"auto\" | \"int8\" | \"tract\"}"));
+            return Err(arg_error("the third argument is an options object: {sha256?: string, engine?: \"auto\" | \"int8\" | \"tract\", verifyLater?: boolean}"));
         } else {
             let sha = match Reflect::get(&options, &"sha256".into()).unwrap_or(JsValue::UNDEFINED) {
                 v if v.is_undefined() || v.is_null() => None,
@@ -246,21 +251,56 @@ impl WasmGuard {
                 v => EngineChoice::parse(&v.as_string().ok_or_else(|| arg_error("options.engine must be \"auto\", \"int8\" or \"tract\""))?)
                     .map_err(to_js)?,
             };
-            (sha, engine)
+            let later = match Reflect::get(&options, &"verifyLater".into()).unwrap_or(JsValue::UNDEFINED) {
+                v if v.is_undefined() || v.is_null() => false,
+                v => v.as_bool().ok_or_else(|| arg_error("options.verifyLater must be a boolean"))?,
+            };
+            if later && sha.is_some() {
+                return Err(arg_error("options.sha256 and options.verifyLater exclude each other: pass the hash now, or confirm it later with guard.confirmSha256"));
+            }
+            (sha, engine, later)
         };
         let bytes = bytes_arg(&bundle)?;
-        let mut inner = Guard::from_bundle_vec_with(bytes, sha256.as_deref(), engine).map_err(to_js)?;
+        let loaded = if later {
+            Guard::from_bundle_vec_verify_later(bytes, engine)
+        } else {
+            Guard::from_bundle_vec_with(bytes, sha256.as_deref(), engine)
+        };
+        let mut inner = loaded.map_err(to_js)?;
         if let Some(json) = constitution_json(&constitution)? {
             inner.set_constitution_json(&json).map_err(to_js)?;
         }
         Ok(WasmGuard { inner: Rc::new(RefCell::new(inner)) })
     }
 
+    /// The guard, for a check: refused while a `verifyLater` guard's hash is unconfirmed.
+    fn ready(&self) -> Result<std::cell::Ref<'_, Guard>, JsValue> {
+        let g = self.inner.borrow();
+        if g.hash_pending() {
+            return Err(to_js(Error::bundle(
+                "HASH_PENDING",
+                "this guard was created with verifyLater and its bundle's sha256 is not confirmed \
+                 yet: check the file's trailer and call guard.confirmSha256(hex) first (parapet's \
+                 load() does this for you)",
+            )));
+        }
+        Ok(g)
+    }
+
+    /// Confirms the bundle file's sha256 (64 hex digits) for a guard created with
+    /// `verifyLater`, after the caller has checked the bundle's trailer over exactly the bytes
+    /// it was loaded from. Checks are refused until then.
+    #[wasm_bindgen(js_name = confirmSha256)]
+    pub fn confirm_sha256(&self, #[wasm_bindgen(unchecked_param_type = "string")] sha256: JsValue) -> Result<(), JsValue> {
+        let h = sha256.as_string().ok_or_else(|| arg_error("confirmSha256 takes the bundle file's sha256 as a string of 64 hex digits"))?;
+        self.inner.borrow_mut().confirm_sha256(&h).map_err(to_js)
+    }
+
     /// Checks a user prompt; returns a verdict object.
     #[wasm_bindgen(js_name = checkPrompt, unchecked_return_type = "Verdict")]
     pub fn check_prompt(&self, #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> Result<JsValue, JsValue> {
         let text = text_arg(&text, "text")?;
-        to_plain(&self.inner.borrow().check_prompt(&text).map_err(to_js)?)
+        to_plain(&self.ready()?.check_prompt(&text).map_err(to_js)?)
     }
 
     /// Checks a model response in the context of its prompt; returns a verdict object.
@@ -272,7 +312,7 @@ impl WasmGuard {
     ) -> Result<JsValue, JsValue> {
         let prompt = text_arg(&prompt, "prompt")?;
         let response = text_arg(&response, "response")?;
-        to_plain(&self.inner.borrow().check_response(&prompt, &response).map_err(to_js)?)
+        to_plain(&self.ready()?.check_response(&prompt, &response).map_err(to_js)?)
     }
 
     /// Loads (or replaces) the image model from the bytes of an `image-guard` bundle (e.g.
@@ -302,10 +342,10 @@ impl WasmGuard {
     ) -> Result<JsValue, JsValue> {
         let v = if image.is_instance_of::<Uint8Array>() || image.is_instance_of::<ArrayBuffer>() {
             let bytes = bytes_arg(&image)?;
-            self.inner.borrow().check_image_bytes(&bytes)
+            self.ready()?.check_image_bytes(&bytes)
         } else if image.is_object() {
             let (data, w, h) = image_data_arg(&image)?;
-            self.inner.borrow().check_image_rgba(&data, w, h)
+            self.ready()?.check_image_rgba(&data, w, h)
         } else {
             return Err(arg_error(
                 "checkImage takes an ImageData, {width, height, data} of RGBA pixels, or the bytes \
@@ -386,7 +426,7 @@ impl WasmGuard {
         #[wasm_bindgen(unchecked_optional_param_type = "string")] prompt: JsValue,
     ) -> Result<WasmPrepared, JsValue> {
         let text = text_arg(&text, "text")?;
-        let g = self.inner.borrow();
+        let g = self.ready()?;
         let inner = match kind.as_string().as_deref() {
             Some("prompt") => g.prepare_prompt(&text),
             Some("response") => {
@@ -418,7 +458,7 @@ impl WasmGuard {
                 .ok_or_else(|| arg_error(&format!("{name} must be a Float32Array of the model's {name} output")))
         };
         let (l, e) = (f32s(&logits, "logits")?, f32s(&embeddings, "embeddings")?);
-        to_plain(&self.inner.borrow().complete_logits(&prepared.inner, &l, &e).map_err(to_js)?)
+        to_plain(&self.ready()?.complete_logits(&prepared.inner, &l, &e).map_err(to_js)?)
     }
 
     /// Starts moderating a streamed response: `guard.stream({prompt, holdBack?, scoreEvery?})`.
@@ -445,7 +485,7 @@ impl WasmGuard {
                 _ => return Err(arg_error("options.scoreEvery must be a whole number of tokens from 1 to 1000000")),
             }
         }
-        let session = self.inner.borrow().stream(&prompt, opts).map_err(to_js)?;
+        let session = self.ready()?.stream(&prompt, opts).map_err(to_js)?;
         Ok(WasmStream { guard: self.inner.clone(), session })
     }
 }

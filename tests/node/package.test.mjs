@@ -209,6 +209,28 @@ test('model over http: streamed with progress {loaded, total}', async () => {
   }
 });
 
+test('pinned hashes: the default bundles are pinned, modelSha256 pins yours, other bytes are refused', async () => {
+  const { DEFAULT_MODEL_SHA256, DEFAULT_IMAGE_MODEL_SHA256 } = await import('../../pkg/lib/defaults.js');
+  // pkg/lib/defaults.js must name the committed bundles (models/recipe/run.sh rewrites it)
+  assert.equal(DEFAULT_MODEL_SHA256, createHash('sha256').update(bundle).digest('hex'),
+    'pkg/lib/defaults.js is stale: set DEFAULT_MODEL_SHA256 to `sha256sum models/parapet-guard.parapet`');
+  assert.equal(DEFAULT_IMAGE_MODEL_SHA256, createHash('sha256').update(readFileSync(IMAGE_MODEL)).digest('hex'),
+    'pkg/lib/defaults.js is stale: set DEFAULT_IMAGE_MODEL_SHA256 to `sha256sum models/open-nsfw.parapet`');
+  const g = await load({ model: MODEL, modelSha256: DEFAULT_MODEL_SHA256.toUpperCase() });
+  assert.equal(g.info.sha256, DEFAULT_MODEL_SHA256);
+  assert.equal((await g.checkPrompt(HARMFUL)).flagged, true);
+  g.dispose();
+  // a valid bundle that is not the pinned one (another version), by path and by bytes
+  const other = 'ab'.repeat(32);
+  let e = await rejects(load({ model: MODEL, modelSha256: other }), 'BundleError', 'HASH_MISMATCH');
+  assert.match(e.message, /not the expected file/);
+  e = await rejects(load({ model: bundle.slice(), modelSha256: other }), 'BundleError', 'HASH_MISMATCH');
+  assert.match(e.message, new RegExp(other));
+  for (const bad of ['abc', 42, 'g'.repeat(64)]) {
+    await rejects(load({ model: MODEL, modelSha256: bad }), 'InputError', 'INVALID_ARGUMENT');
+  }
+});
+
 test('bad load options and bad bundles are named errors', async () => {
   await rejects(load({ model: new Uint8Array([1, 2, 3]) }), 'BundleError', 'BAD_MAGIC');
   const tampered = bundle.slice();

@@ -1,0 +1,8 @@
+// The sha256 of the default bundles this package ships (pkg/models/, copied from models/ by
+// scripts/build-pkg.sh). The loader pins them: the default model's integrity check is then one
+// digest instead of two (a cold-start cost: Chromium hashes on the calling thread, ~45 ms per
+// 24 MB pass), and a cached copy of another version is fetched again. models/recipe/run.sh
+// rewrites the text model's line when it rebuilds the bundle; tests/node/package.test.mjs fails
+// when either is stale.
+export const DEFAULT_MODEL_SHA256 = '373986e7337b11c286d73c52c8c91cf1e1130e3a6e008705787ac1176b1bbc56';
+export const DEFAULT_IMAGE_MODEL_SHA256 = 'aa78fed58af7e5e47a3561197f22903a25bd4f6918108966018ef0513e421b1d';
