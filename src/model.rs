@@ -132,6 +132,7 @@ fn run_int8(enc: &Encoder, windows: &[Window]) -> Result<ModelOutput> {
     Ok(ModelOutput { logits: out.logits, embeddings: out.embeddings })
 }
 
+#[cfg(feature = "tract")]
 fn bad_model(e: impl std::fmt::Display) -> Error {
     Error::bundle("BAD_MODEL", format!("the bundle's model.onnx cannot be loaded: {e:#}"))
 }
@@ -310,6 +311,7 @@ impl TextModel {
     }
 
     /// Runs `probe` (a short real window) to see the output widths the graph really produces.
+    #[cfg_attr(not(feature = "tract"), allow(unused_variables))]
     fn validate(&self, probe: &Window) -> Result<()> {
         let (l, e): (Vec<usize>, Vec<usize>) = match &self.engine {
             #[cfg(feature = "tract")]

@@ -207,7 +207,28 @@ struct WordPieceJson {
     unk_token: String,
     continuing_subword_prefix: String,
     max_input_chars_per_word: usize,
+    #[serde(deserialize_with = "presized_vocab")]
     vocab: ahash::AHashMap<String, u32>,
+}
+
+/// The vocabulary map, allocated for a BERT-sized vocabulary up front: JSON gives no length,
+/// so serde's own map impl grows (and rehashes) ~15 times on the way to 30k entries.
+fn presized_vocab<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<ahash::AHashMap<String, u32>, D::Error> {
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = ahash::AHashMap<String, u32>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a map of token to id")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+            let mut out = ahash::AHashMap::with_capacity(map.size_hint().unwrap_or(32 * 1024).min(1 << 20));
+            while let Some((k, v)) = map.next_entry::<String, u32>()? {
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(V)
 }
 
 /// One entry of `added_tokens` (the fields the id assignment depends on).
