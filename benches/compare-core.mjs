@@ -69,7 +69,7 @@ function jsFeeds(tokenizer, text) {
 }
 
 /** Bilinear resize + centre crop + channel order/mean/std of an image manifest, in JS. */
-function preprocess(img, spec) {
+export function preprocess(img, spec) {
   const { width: W, height: H, data } = img;
   const rw = spec.resize.width, rh = spec.resize.height, cw = spec.crop.width, ch = spec.crop.height;
   const ox = (rw - cw) >> 1, oy = (rh - ch) >> 1;

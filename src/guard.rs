@@ -150,6 +150,8 @@ pub struct ImageBundleInfo {
     pub categories: Vec<String>,
     /// Model input `[width, height]`.
     pub input_size: [usize; 2],
+    /// Which engine runs it: `"int8"` (parapet's CNN engine) or `"tract"`.
+    pub engine: &'static str,
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -462,6 +464,13 @@ impl Guard {
     /// `models/open-nsfw.parapet`. Every label must score a category the constitution knows
     /// (a taxonomy id or a head of the text model). On error the previous image model stays.
     pub fn load_image_bundle(&mut self, bytes: &[u8]) -> Result<()> {
+        self.load_image_bundle_with(bytes, EngineChoice::Auto)
+    }
+
+    /// As [`Guard::load_image_bundle`], with the engine chosen: `Auto` (the int8 engine for a
+    /// plain CNN it recognises, tract otherwise), `Tract` (the f32 reference) or `Int8` (an
+    /// error for a graph it does not recognise).
+    pub fn load_image_bundle_with(&mut self, bytes: &[u8], engine: EngineChoice) -> Result<()> {
         let bundle = ImageBundle::from_bytes(bytes)?;
         for l in &bundle.manifest.image.labels {
             if !self.constitution.categories().iter().any(|c| c.id == l.category) {
@@ -477,7 +486,7 @@ impl Guard {
                 ));
             }
         }
-        let model = ImageModel::from_bundle(&bundle)?;
+        let model = ImageModel::from_bundle_with(&bundle, engine)?;
         self.image = Some(ImageGuard { sha256: bundle.sha256.clone(), manifest: bundle.manifest, model });
         Ok(())
     }
@@ -504,6 +513,7 @@ impl Guard {
                 sha256: g.sha256.clone(),
                 categories,
                 input_size: [w, h],
+                engine: g.model.engine(),
             }
         })
     }

@@ -14,6 +14,8 @@
 
 use crate::bundle::{Container, PartSpec, PresetThresholds};
 use crate::error::{Error, Result};
+#[cfg(feature = "tract")]
+use crate::model::EngineChoice;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 #[cfg(feature = "tract")]
@@ -588,6 +590,16 @@ impl ImageModel {
         Err(crate::model::no_tract("image models run on tract"))
     }
 
+    /// Always `BundleError UNSUPPORTED_ENGINE` in the lite build.
+    pub fn from_bundle_with(_b: &ImageBundle, _choice: crate::model::EngineChoice) -> Result<ImageModel> {
+        Err(crate::model::no_tract("image models run on tract"))
+    }
+
+    /// Never reached: no lite `ImageModel` is ever made.
+    pub fn engine(&self) -> &'static str {
+        "none"
+    }
+
     /// The manifest's image section.
     pub fn spec(&self) -> &ImageSpec {
         &self.spec
@@ -604,51 +616,83 @@ fn bad_model(e: impl std::fmt::Display) -> Error {
     Error::bundle("BAD_MODEL", format!("the image bundle's model.onnx cannot be loaded: {e:#}"))
 }
 
-/// An optimised, runnable image classifier (batch of one).
+/// What runs the image model.
+#[cfg(feature = "tract")]
+#[derive(Debug, Clone)]
+enum ImageEngine {
+    /// parapet's int8 CNN engine (`parapet_int8::cnn`): plain convolutional classifiers.
+    Int8(Arc<parapet_int8::cnn::Cnn>),
+    /// tract's optimised f32 plan: any ONNX classifier.
+    Tract(Arc<TypedRunnableModel>),
+}
+
+/// A runnable image classifier (batch of one).
 #[cfg(feature = "tract")]
 #[derive(Debug, Clone)]
 pub struct ImageModel {
-    plan: Arc<TypedRunnableModel>,
+    engine: ImageEngine,
     spec: ImageSpec,
     classes: usize,
 }
 
 #[cfg(feature = "tract")]
 impl ImageModel {
-    /// Parses, optimises and validates the model against its manifest with a probe run.
+    /// Loads the model on the engine `auto` picks: the int8 engine for a graph it recognises,
+    /// tract for any other.
     pub fn from_bundle(b: &ImageBundle) -> Result<ImageModel> {
+        ImageModel::from_bundle_with(b, EngineChoice::Auto)
+    }
+
+    /// Loads the model on the chosen engine (`Int8` for a graph the int8 engine does not
+    /// recognise is `BundleError UNSUPPORTED_ENGINE`) and validates it against its manifest.
+    pub fn from_bundle_with(b: &ImageBundle, choice: EngineChoice) -> Result<ImageModel> {
         let spec = b.manifest.image.clone();
-        let mut model = tract_onnx::onnx()
-            .with_ignore_value_info(true)
-            .with_ignore_output_shapes(true)
-            .model_for_read(&mut std::io::Cursor::new(b.model_bytes()))
-            .map_err(bad_model)?;
-        model.set_input_names([&spec.input]).map_err(bad_model)?;
-        model.select_outputs_by_name([&spec.output]).map_err(bad_model)?;
         let (w, h) = spec.input_size();
-        let shape = match spec.layout {
-            Layout::Nhwc => [1, h, w, 3],
-            Layout::Nchw => [1, 3, h, w],
-        };
-        model.set_input_fact(0, f32::fact(shape).into()).map_err(bad_model)?;
-        let plan = model
-            .into_typed()
-            .and_then(|m| m.into_decluttered())
-            .and_then(|m| m.into_optimized())
-            .and_then(|m| m.into_runnable())
-            .map_err(bad_model)?;
-        let mut m = ImageModel { plan, spec, classes: 0 };
-        let probe = m.run_raw(vec![0.0; w * h * 3]).map_err(bad_model)?;
-        let classes = match probe.as_slice() {
-            [_, n] => *n,
-            s => {
-                return Err(Error::bundle(
-                    "OUTPUT_MISMATCH",
-                    format!("the image model's output has shape {s:?}; a [1, classes] output is needed"),
-                ))
+        let int8 = match choice {
+            EngineChoice::Tract => None,
+            _ => {
+                let cs = parapet_int8::cnn::CnnSpec {
+                    input: &spec.input,
+                    output: &spec.output,
+                    layout: match spec.layout {
+                        Layout::Nhwc => parapet_int8::cnn::Layout::Nhwc,
+                        Layout::Nchw => parapet_int8::cnn::Layout::Nchw,
+                    },
+                    height: h,
+                    width: w,
+                    channels: 3,
+                };
+                parapet_int8::cnn::Cnn::recognize(b.model_bytes(), &cs)
             }
         };
-        if let Some(l) = m.spec.labels.iter().find(|l| l.index >= classes) {
+        let (engine, classes) = match int8 {
+            Some(cnn) => {
+                let classes = cnn.classes();
+                (ImageEngine::Int8(Arc::new(cnn)), classes)
+            }
+            None if choice == EngineChoice::Int8 => {
+                return Err(Error::bundle(
+                    "UNSUPPORTED_ENGINE",
+                    "the int8 engine runs plain convolutional classifiers (Conv, Relu, Add, MaxPool, \
+                     GlobalAveragePool, Flatten, Gemm, Softmax, Sigmoid) and does not recognise this \
+                     image model; load it with engine \"auto\" or \"tract\"",
+                ))
+            }
+            None => {
+                let plan = tract_plan(b, &spec)?;
+                let probe = run_tract(&plan, &spec, vec![0.0; w * h * 3]).map_err(bad_model)?;
+                match probe.0.as_slice() {
+                    [_, n] => (ImageEngine::Tract(plan), *n),
+                    s => {
+                        return Err(Error::bundle(
+                            "OUTPUT_MISMATCH",
+                            format!("the image model's output has shape {s:?}; a [1, classes] output is needed"),
+                        ))
+                    }
+                }
+            }
+        };
+        if let Some(l) = spec.labels.iter().find(|l| l.index >= classes) {
             return Err(Error::bundle(
                 "OUTPUT_MISMATCH",
                 format!(
@@ -658,26 +702,33 @@ impl ImageModel {
                 ),
             ));
         }
-        m.classes = classes;
-        Ok(m)
+        Ok(ImageModel { engine, spec, classes })
     }
 
-    /// Runs the model on a preprocessed tensor; returns the output shape.
-    fn run_raw(&self, input: Vec<f32>) -> TractResult<Vec<usize>> {
-        Ok(self.run_tensor(input)?.0)
+    /// Which engine runs the model: `"int8"` or `"tract"`.
+    pub fn engine(&self) -> &'static str {
+        match self.engine {
+            ImageEngine::Int8(_) => "int8",
+            ImageEngine::Tract(_) => "tract",
+        }
     }
 
-    fn run_tensor(&self, input: Vec<f32>) -> TractResult<(Vec<usize>, Vec<f32>)> {
-        let (w, h) = self.spec.input_size();
-        let shape: &[usize] = match self.spec.layout {
-            Layout::Nhwc => &[1, h, w, 3],
-            Layout::Nchw => &[1, 3, h, w],
+    /// The raw output row for a preprocessed tensor.
+    pub fn run_raw(&self, input: Vec<f32>) -> Result<Vec<f32>> {
+        let row = match &self.engine {
+            ImageEngine::Int8(cnn) => cnn.run(&input).map_err(Error::inference)?,
+            ImageEngine::Tract(plan) => {
+                let (shape, row) = run_tract(plan, &self.spec, input).map_err(Error::inference)?;
+                if shape != [1, self.classes] {
+                    return Err(Error::inference(format!("unexpected output shape {shape:?}")));
+                }
+                row
+            }
         };
-        let t = tract_ndarray::ArrayD::from_shape_vec(shape, input)?;
-        let out = self.plan.run(tvec!(t.into_tvalue()))?;
-        let o = out.first().ok_or_else(|| TractError::msg("the model returned no output"))?;
-        let v = o.try_as_plain_ram().and_then(|p| p.as_slice::<f32>())?.to_vec();
-        Ok((o.shape().to_vec(), v))
+        if row.len() != self.classes {
+            return Err(Error::inference(format!("the image model returned {} values, not {}", row.len(), self.classes)));
+        }
+        Ok(row)
     }
 
     /// The manifest's image section.
@@ -687,10 +738,7 @@ impl ImageModel {
 
     /// Calibrated probability of every label (manifest order) for a preprocessed tensor.
     pub fn label_probs(&self, input: Vec<f32>) -> Result<Vec<f32>> {
-        let (shape, row) = self.run_tensor(input).map_err(Error::inference)?;
-        if shape != [1, self.classes] || row.len() != self.classes {
-            return Err(Error::inference(format!("unexpected output shape {shape:?}")));
-        }
+        let row = self.run_raw(input)?;
         let t0 = self.spec.labels.first().map_or(1.0, |l| l.temperature);
         let soft: Vec<f32> = if self.spec.activation == Activation::Softmax {
             let m = row.iter().map(|x| x / t0).fold(f32::NEG_INFINITY, f32::max);
@@ -714,4 +762,42 @@ impl ImageModel {
             })
             .collect())
     }
+}
+
+/// Parses and optimises the bundle's model with tract for the manifest's input.
+#[cfg(feature = "tract")]
+fn tract_plan(b: &ImageBundle, spec: &ImageSpec) -> Result<Arc<TypedRunnableModel>> {
+    let mut model = tract_onnx::onnx()
+        .with_ignore_value_info(true)
+        .with_ignore_output_shapes(true)
+        .model_for_read(&mut std::io::Cursor::new(b.model_bytes()))
+        .map_err(bad_model)?;
+    model.set_input_names([&spec.input]).map_err(bad_model)?;
+    model.select_outputs_by_name([&spec.output]).map_err(bad_model)?;
+    model.set_input_fact(0, f32::fact(input_shape(spec)).into()).map_err(bad_model)?;
+    model
+        .into_typed()
+        .and_then(|m| m.into_decluttered())
+        .and_then(|m| m.into_optimized())
+        .and_then(|m| m.into_runnable())
+        .map_err(bad_model)
+}
+
+#[cfg(feature = "tract")]
+fn input_shape(spec: &ImageSpec) -> [usize; 4] {
+    let (w, h) = spec.input_size();
+    match spec.layout {
+        Layout::Nhwc => [1, h, w, 3],
+        Layout::Nchw => [1, 3, h, w],
+    }
+}
+
+/// Runs tract's plan on a preprocessed tensor: the output's shape and values.
+#[cfg(feature = "tract")]
+fn run_tract(plan: &Arc<TypedRunnableModel>, spec: &ImageSpec, input: Vec<f32>) -> TractResult<(Vec<usize>, Vec<f32>)> {
+    let t = tract_ndarray::ArrayD::from_shape_vec(&input_shape(spec)[..], input)?;
+    let out = plan.run(tvec!(t.into_tvalue()))?;
+    let o = out.first().ok_or_else(|| TractError::msg("the model returned no output"))?;
+    let v = o.try_as_plain_ram().and_then(|p| p.as_slice::<f32>())?.to_vec();
+    Ok((o.shape().to_vec(), v))
 }

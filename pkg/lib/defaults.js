@@ -2,7 +2,7 @@
 // scripts/build-pkg.sh). The loader pins them: the default model's integrity check is then one
 // digest instead of two (a cold-start cost: Chromium hashes on the calling thread, ~45 ms per
 // 24 MB pass), and a cached copy of another version is fetched again. models/recipe/run.sh
-// rewrites the text model's line when it rebuilds the bundle; tests/node/package.test.mjs fails
+// rewrites the text model's line when it rebuilds the bundle, models/image/build_bundles.py the image one; tests/node/package.test.mjs fails
 // when either is stale.
 export const DEFAULT_MODEL_SHA256 = '373986e7337b11c286d73c52c8c91cf1e1130e3a6e008705787ac1176b1bbc56';
-export const DEFAULT_IMAGE_MODEL_SHA256 = 'aa78fed58af7e5e47a3561197f22903a25bd4f6918108966018ef0513e421b1d';
+export const DEFAULT_IMAGE_MODEL_SHA256 = 'a345e3d908cfe8a52694654080e34fdd9305a5e0234ffc9f454c7b7e769db00a';

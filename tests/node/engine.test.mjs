@@ -165,6 +165,7 @@ test('checkImage needs an image model, then takes pixels and encoded bytes', () 
   assert.match(err.message, /loadImageModel/);
   g.loadImageModel(tinyBundle);
   assert.equal(g.imageInfo.name, 'tiny-red-test');
+  assert.equal(g.imageInfo.engine, 'int8');
   const red = new Uint8ClampedArray(16 * 8 * 4);
   for (let i = 0; i < red.length; i += 4) { red[i] = 255; red[i + 3] = 255; }
   const v = g.checkImage({ width: 16, height: 8, data: red });

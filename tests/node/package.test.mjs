@@ -300,6 +300,7 @@ test('images: PNG/JPEG/WebP bytes and RGBA pixels, default image model loaded on
   assert.equal(v.kind, 'image');
   assert.ok(v.categories.some((c) => c.id === 'sexual_content'));
   assert.equal((await g.imageInfo()).name, 'open-nsfw');
+  assert.equal((await g.imageInfo()).engine, 'int8', 'open_nsfw runs on the int8 image engine');
   for (const f of ['landscape.jpg', 'text_portrait.webp']) {
     const b = readFileSync(new URL(`../fixtures/images/${f}`, import.meta.url));
     assert.equal((await g.checkImage(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength))).kind, 'image');

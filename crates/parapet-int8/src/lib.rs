@@ -25,6 +25,7 @@
 //! Used by the `parapet` crate (`src/model.rs`); its own crate so that it is compiled optimised
 //! in dev builds too.
 
+pub mod cnn;
 mod onnx_pb;
 
 use onnx_pb::{Graph, Tensor};
@@ -554,24 +555,30 @@ fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Vec<i16>, scales: &mut V
     q.resize(m * k, 0);
     scales.clear();
     for (xr, qr) in x.chunks_exact(k).zip(q.chunks_exact_mut(k)).take(m) {
-        let mut m = [0f32; 8];
-        let mut chunks = xr.chunks_exact(8);
-        for c in &mut chunks {
-            for t in 0..8 {
-                let a = c[t].abs();
-                m[t] = if a > m[t] { a } else { m[t] };
-            }
-        }
-        let amax = chunks.remainder().iter().map(|v| v.abs()).chain(m).fold(0f32, |a, b| if b > a { b } else { a });
-        let s = if amax > 0.0 && amax.is_finite() { amax / QMAX } else { 1.0 };
-        let inv = 1.0 / s;
-        for (d, v) in qr.iter_mut().zip(xr) {
-            let t = v * inv;
-            let t = if t > QMAX { QMAX } else if t < -QMAX { -QMAX } else { t };
-            *d = ((t + MAGIC).to_bits() as i32).wrapping_sub(MAGIC_BITS) as i16;
-        }
-        scales.push(s);
+        scales.push(quantize_row(xr, qr, QMAX));
     }
+}
+
+/// Quantises one row to `±qmax` (symmetric, round to nearest) into `qr` and returns its scale
+/// (`x ≈ q · scale`). `qmax` must be below 2²² (the rounding trick's range).
+fn quantize_row(xr: &[f32], qr: &mut [i16], qmax: f32) -> f32 {
+    let mut m = [0f32; 8];
+    let mut chunks = xr.chunks_exact(8);
+    for c in &mut chunks {
+        for t in 0..8 {
+            let a = c[t].abs();
+            m[t] = if a > m[t] { a } else { m[t] };
+        }
+    }
+    let amax = chunks.remainder().iter().map(|v| v.abs()).chain(m).fold(0f32, |a, b| if b > a { b } else { a });
+    let s = if amax > 0.0 && amax.is_finite() { amax / qmax } else { 1.0 };
+    let inv = 1.0 / s;
+    for (d, v) in qr.iter_mut().zip(xr) {
+        let t = v * inv;
+        let t = if t > qmax { qmax } else if t < -qmax { -qmax } else { t };
+        *d = ((t + MAGIC).to_bits() as i32).wrapping_sub(MAGIC_BITS) as i16;
+    }
+    s
 }
 
 /// Packs ONNX's `[k][n]` int8 weights (row-major) for the kernels: pairs of rows interleaved as

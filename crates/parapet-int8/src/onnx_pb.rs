@@ -77,13 +77,16 @@ impl<'a> Tensor<'a> {
     }
 }
 
-/// A graph node: op type, inputs, outputs and the integer attributes.
+/// A graph node: op type, inputs, outputs and its int, int-list, float and string attributes.
 #[derive(Debug, Clone, Default)]
 pub struct Node {
     pub op: String,
     pub inputs: Vec<String>,
     pub outputs: Vec<String>,
     pub ints: HashMap<String, i64>,
+    pub int_lists: HashMap<String, Vec<i64>>,
+    pub floats: HashMap<String, f32>,
+    pub strings: HashMap<String, String>,
 }
 
 /// The parts of a `GraphProto` the encoder reader needs.
@@ -209,16 +212,37 @@ fn node<'a>(buf: &'a [u8], consts: &mut HashMap<String, Tensor<'a>>) -> Option<N
             (5, Value::Bytes(b)) => {
                 let mut a = Reader::new(b);
                 let (mut name, mut int, mut t) = (String::new(), None, None);
+                let (mut float, mut text, mut list) = (None, None, None::<Vec<i64>>);
                 while let Some((f, v)) = a.field().ok()? {
                     match (f, v) {
                         (1, Value::Bytes(b)) => name = string(b)?,
+                        (2, Value::Fixed32(x)) => float = Some(f32::from_bits(x)),
                         (3, Value::Varint(i)) => int = Some(i as i64),
+                        (4, Value::Bytes(b)) => text = Some(string(b)?),
                         (5, Value::Bytes(b)) => t = Some(tensor(b)?.1),
+                        // `ints`: packed (one length-delimited run of varints) or one per field.
+                        (8, Value::Varint(i)) => list.get_or_insert_with(Vec::new).push(i as i64),
+                        (8, Value::Bytes(b)) => {
+                            let mut p = Reader::new(b);
+                            let l = list.get_or_insert_with(Vec::new);
+                            while p.pos < b.len() {
+                                l.push(p.varint()? as i64);
+                            }
+                        }
                         _ => {}
                     }
                 }
                 if let Some(i) = int {
                     n.ints.insert(name.clone(), i);
+                }
+                if let Some(x) = float {
+                    n.floats.insert(name.clone(), x);
+                }
+                if let Some(x) = text {
+                    n.strings.insert(name.clone(), x);
+                }
+                if let Some(l) = list {
+                    n.int_lists.insert(name.clone(), l);
                 }
                 if name == "value" {
                     value = t;
