@@ -124,6 +124,8 @@ pub struct Guard {
     background: Arc<Vec<Embedding>>,
     load_ms: LoadTimings,
     engine_note: String,
+    /// The engine asked for at load; image models loaded later follow it.
+    engine_choice: EngineChoice,
 }
 
 /// The optional image model of a guard.
@@ -339,6 +341,7 @@ impl Guard {
             image: None,
             load_ms: LoadTimings::default(),
             engine_note,
+            engine_choice: engine,
         };
         // Precomputed embeddings (the optional `embeddings.bin` part) fill the cache first, so
         // the passes below run the model only over texts the part does not cover.
@@ -463,8 +466,10 @@ impl Guard {
     /// Loads (or replaces) the image model from the bytes of an `image-guard` bundle, e.g.
     /// `models/open-nsfw.parapet`. Every label must score a category the constitution knows
     /// (a taxonomy id or a head of the text model). On error the previous image model stays.
+    /// The engine follows the guard's: `Auto` (the int8 engine for a plain CNN it recognises,
+    /// tract otherwise), `Tract` or `Int8` (see [`Guard::load_image_bundle_with`]).
     pub fn load_image_bundle(&mut self, bytes: &[u8]) -> Result<()> {
-        self.load_image_bundle_with(bytes, EngineChoice::Auto)
+        self.load_image_bundle_with(bytes, self.engine_choice)
     }
 
     /// As [`Guard::load_image_bundle`], with the engine chosen: `Auto` (the int8 engine for a
