@@ -2,7 +2,7 @@
 # Builds the WebAssembly package: cargo (wasm32, +simd128) → wasm-bindgen glue for browsers
 # (`--target web`, pkg/wasm/web) and Node (`--target nodejs`, pkg/wasm/node), in two builds with
 # the same API:
-#   parapet_lite*  --no-default-features            the int8 text engine only (~1.2 MB gzipped)
+#   parapet_lite*  --no-default-features            the int8 engines only: text, plain-CNN images from pixels (~1.2 MB gzipped)
 #   parapet*       --no-default-features -F tract   also tract (any ONNX text graph) and images
 # The npm wrapper starts on the lite build and moves to the full one when needed (pkg/lib/engine.js).
 # Installs what it needs (the wasm32 target, the pinned wasm-bindgen-cli) when missing.

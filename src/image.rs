@@ -14,11 +14,9 @@
 
 use crate::bundle::{Container, PartSpec, PresetThresholds};
 use crate::error::{Error, Result};
-#[cfg(feature = "tract")]
 use crate::model::EngineChoice;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-#[cfg(feature = "tract")]
 use std::sync::Arc;
 #[cfg(feature = "tract")]
 use tract_onnx::prelude::*;
@@ -576,58 +574,23 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded> {
     Ok(Decoded { data, width, height, channels })
 }
 
-/// The image model of the lite build, which cannot load one: image models run on tract.
-#[cfg(not(feature = "tract"))]
-#[derive(Debug, Clone)]
-pub struct ImageModel {
-    spec: ImageSpec,
-}
-
-#[cfg(not(feature = "tract"))]
-impl ImageModel {
-    /// Always `BundleError UNSUPPORTED_ENGINE` in the lite build.
-    pub fn from_bundle(_b: &ImageBundle) -> Result<ImageModel> {
-        Err(crate::model::no_tract("image models run on tract"))
-    }
-
-    /// Always `BundleError UNSUPPORTED_ENGINE` in the lite build.
-    pub fn from_bundle_with(_b: &ImageBundle, _choice: crate::model::EngineChoice) -> Result<ImageModel> {
-        Err(crate::model::no_tract("image models run on tract"))
-    }
-
-    /// Never reached: no lite `ImageModel` is ever made.
-    pub fn engine(&self) -> &'static str {
-        "none"
-    }
-
-    /// The manifest's image section.
-    pub fn spec(&self) -> &ImageSpec {
-        &self.spec
-    }
-
-    /// Never reached: no lite `ImageModel` is ever made.
-    pub fn label_probs(&self, _input: Vec<f32>) -> Result<Vec<f32>> {
-        Err(crate::model::no_tract("image models run on tract"))
-    }
-}
-
 #[cfg(feature = "tract")]
 fn bad_model(e: impl std::fmt::Display) -> Error {
     Error::bundle("BAD_MODEL", format!("the image bundle's model.onnx cannot be loaded: {e:#}"))
 }
 
 /// What runs the image model.
-#[cfg(feature = "tract")]
 #[derive(Debug, Clone)]
 enum ImageEngine {
-    /// parapet's int8 CNN engine (`parapet_int8::cnn`): plain convolutional classifiers.
+    /// parapet's int8 CNN engine (`parapet_int8::cnn`): plain convolutional classifiers; in
+    /// both builds.
     Int8(Arc<parapet_int8::cnn::Cnn>),
-    /// tract's optimised f32 plan: any ONNX classifier.
+    /// tract's optimised f32 plan: any ONNX classifier (full build).
+    #[cfg(feature = "tract")]
     Tract(Arc<TypedRunnableModel>),
 }
 
 /// A runnable image classifier (batch of one).
-#[cfg(feature = "tract")]
 #[derive(Debug, Clone)]
 pub struct ImageModel {
     engine: ImageEngine,
@@ -635,7 +598,6 @@ pub struct ImageModel {
     classes: usize,
 }
 
-#[cfg(feature = "tract")]
 impl ImageModel {
     /// Loads the model on the engine `auto` picks: the int8 engine for a graph it recognises,
     /// tract for any other.
@@ -678,19 +640,7 @@ impl ImageModel {
                      image model; load it with engine \"auto\" or \"tract\"",
                 ))
             }
-            None => {
-                let plan = tract_plan(b, &spec)?;
-                let probe = run_tract(&plan, &spec, vec![0.0; w * h * 3]).map_err(bad_model)?;
-                match probe.0.as_slice() {
-                    [_, n] => (ImageEngine::Tract(plan), *n),
-                    s => {
-                        return Err(Error::bundle(
-                            "OUTPUT_MISMATCH",
-                            format!("the image model's output has shape {s:?}; a [1, classes] output is needed"),
-                        ))
-                    }
-                }
-            }
+            None => tract_model(b, &spec)?,
         };
         if let Some(l) = spec.labels.iter().find(|l| l.index >= classes) {
             return Err(Error::bundle(
@@ -709,6 +659,7 @@ impl ImageModel {
     pub fn engine(&self) -> &'static str {
         match self.engine {
             ImageEngine::Int8(_) => "int8",
+            #[cfg(feature = "tract")]
             ImageEngine::Tract(_) => "tract",
         }
     }
@@ -717,6 +668,7 @@ impl ImageModel {
     pub fn run_raw(&self, input: Vec<f32>) -> Result<Vec<f32>> {
         let row = match &self.engine {
             ImageEngine::Int8(cnn) => cnn.run(&input).map_err(Error::inference)?,
+            #[cfg(feature = "tract")]
             ImageEngine::Tract(plan) => {
                 let (shape, row) = run_tract(plan, &self.spec, input).map_err(Error::inference)?;
                 if shape != [1, self.classes] {
@@ -762,6 +714,30 @@ impl ImageModel {
             })
             .collect())
     }
+}
+
+/// The model on tract, and its number of classes (from a probe run).
+#[cfg(feature = "tract")]
+fn tract_model(b: &ImageBundle, spec: &ImageSpec) -> Result<(ImageEngine, usize)> {
+    let (w, h) = spec.input_size();
+    let plan = tract_plan(b, spec)?;
+    let probe = run_tract(&plan, spec, vec![0.0; w * h * 3]).map_err(bad_model)?;
+    match probe.0.as_slice() {
+        [_, n] => Ok((ImageEngine::Tract(plan), *n)),
+        s => Err(Error::bundle(
+            "OUTPUT_MISMATCH",
+            format!("the image model's output has shape {s:?}; a [1, classes] output is needed"),
+        )),
+    }
+}
+
+/// The lite build has no tract: a graph the int8 engine does not run (or engine `tract`) is
+/// `BundleError UNSUPPORTED_ENGINE`.
+#[cfg(not(feature = "tract"))]
+fn tract_model(_b: &ImageBundle, _spec: &ImageSpec) -> Result<(ImageEngine, usize)> {
+    Err(crate::model::no_tract(
+        "this image model needs tract (it is not a plain CNN the int8 image engine runs, or engine \"tract\" was asked for)",
+    ))
 }
 
 /// Parses and optimises the bundle's model with tract for the manifest's input.

@@ -5,9 +5,10 @@
 //! with `tokenizers`, and its calibrated category scores are judged against a user-supplied
 //! **constitution**.
 //!
-//! Cargo features: `tract` (default) adds tract (any ONNX text graph, the f32 reference engine)
-//! and the image model with its PNG/JPEG/WebP decoders; without it the crate is the "lite"
-//! build, which runs only the recipe's encoder on the int8 engine (a much smaller `.wasm`).
+//! Cargo features: `tract` (default) adds tract (any ONNX text or image graph, the f32 reference
+//! engine) and the PNG/JPEG/WebP decoders; without it the crate is the "lite" build, which runs
+//! only the int8 engines — the recipe's encoder, and plain-CNN image models on RGBA pixels — in
+//! a much smaller `.wasm`.
 //! `cli` (default; implies `tract`) builds the `parapet` command-line tool.
 //!
 //! The engine does no I/O: it takes the bytes of a `.parapet` bundle and returns verdicts.

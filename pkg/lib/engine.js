@@ -6,13 +6,16 @@
 // constitution and image model before the next call runs.
 //
 // Which build of the wasm runs (option `build`, default 'auto'): 'auto' starts on the lite build
-// (int8 text engine only: a 1.2 MB instead of 5.4 MB gzipped download, and a faster start) and
-// moves to the full build when it is needed: when the bundle's graph needs tract (the lite
-// build's Guard then fails with UNSUPPORTED_ENGINE), when engine 'tract' is asked for, and when
-// an image model is loaded. Moving builds an instance of the full build with the same bundle and
-// constitution, like a crash restart does, so open streams end (STREAM_CLOSED).
+// (the int8 engines only: a 1.2 MB instead of 5.4 MB gzipped download, and a faster start) and
+// moves to the full build when it is needed, i.e. when the lite build answers UNSUPPORTED_ENGINE:
+// a bundle's graph that needs tract, engine 'tract', an image model that is not a plain CNN, or
+// encoded image bytes where this thread cannot decode them itself (Node; browsers decode
+// PNG/JPEG/WebP with createImageBitmap and pass pixels). Moving builds an instance of the full
+// build with the same bundle, constitution and image model, like a crash restart does, so open
+// streams end (STREAM_CLOSED).
 
 import { crashedError, inputError, isEngineCrash, parapetError } from './errors.js';
+import { decodeToPixels } from './image.js';
 import { instantiate } from './glue.js';
 import { DEFAULT_IMAGE_MODEL_SHA256, DEFAULT_MODEL_SHA256 } from './defaults.js';
 import { bundleSha256, DEFAULT_IMAGE_MODEL_URL, DEFAULT_MODEL_URL, hasWebCrypto, loadBundle } from './loader.js';
@@ -44,7 +47,6 @@ export class EngineHost {
     this.crashes = 0;
     this.buildChoice = o.build || 'auto';
     this.flavor = this.buildChoice !== 'auto' ? this.buildChoice : (o.engine === 'tract' ? 'full' : 'lite');
-    if (o.imageLoaded) this.needFull(); // a worker re-created after a crash, with images in use
   }
 
   async init() {
@@ -97,27 +99,46 @@ export class EngineHost {
       const onnx = instance.glue.modelOnnx(bytes);
       await this.backend.init({ onnx, spec: this.spec });
     }
-    this.instance = instance;
-    this.guard = guard;
     if (this.imageLoaded) {
       const img = await loadBundle(this.imageSource, { label: 'image model', sha256: this.imagePin, cache: this.o.cache !== false });
-      guard.loadImageModel(img);
+      try {
+        guard.loadImageModel(img);
+      } catch (e) {
+        if (!this.canMove(e)) throw e;
+        guard.free();
+        this.flavor = 'full'; // this image model needs tract
+        return this.build(bytes, first);
+      }
     }
+    this.instance = instance;
+    this.guard = guard;
     if (first) this.infoCache = guard.info;
   }
 
-  /** On 'auto', the next instance is the full build (images need tract). */
-  needFull() {
-    if (this.flavor === 'lite' && this.buildChoice === 'auto') this.flavor = 'full';
+  /** Whether `e` (from the lite build) is a reason to move to the full build. */
+  canMove(e) {
+    return this.flavor === 'lite' && this.buildChoice === 'auto' && e && e.code === 'UNSUPPORTED_ENGINE';
   }
 
   /** Moves a lite instance to the full build (see the file comment); a no-op otherwise. */
   async toFull() {
     if (this.flavor !== 'lite' || this.buildChoice !== 'auto') return;
-    this.needFull();
+    this.flavor = 'full';
     try { if (this.guard) this.guard.free(); } catch { /* already freed */ }
     this.sessions = null;
     await this.rebuild();
+  }
+
+  /** Runs `fn` on the live guard; if the lite build cannot (UNSUPPORTED_ENGINE) and `build` is
+   *  'auto', moves to the full build and runs it again there. */
+  async orFull(fn) {
+    try {
+      return fn(this.live());
+    } catch (e) {
+      if (!this.canMove(e)) throw e;
+      await this.toFull();
+      return fn(this.live());
+    }
   }
 
   async restart() {
@@ -206,8 +227,7 @@ export class EngineHost {
         'model (URL or bytes) to load() or call guard.loadImageModel() before checkImage()');
     }
     const bytes = await loadBundle(this.imageSource, { label: 'image model', sha256: this.imagePin, cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
-    await this.toFull();
-    this.live().loadImageModel(bytes);
+    await this.orFull((g) => g.loadImageModel(bytes));
     this.imageLoaded = true;
   }
 
@@ -242,13 +262,18 @@ export class EngineHost {
   do_checkResponse(prompt, response) { return this.text('response', prompt, response); }
   async do_checkImage(image) {
     await this.ensureImageModel();
-    return this.live().checkImage(image);
+    // The lite build has no PNG/JPEG/WebP decoders: where the platform decodes (browsers,
+    // workers), encoded bytes become pixels here instead of a move to the full build.
+    if (this.flavor === 'lite' && image instanceof Uint8Array) {
+      const px = await decodeToPixels(image);
+      if (px) image = px;
+    }
+    return this.orFull((g) => g.checkImage(image));
   }
   async do_loadImageModel(source) {
     const pin = source === DEFAULT_IMAGE_MODEL_URL ? DEFAULT_IMAGE_MODEL_SHA256 : undefined;
     const bytes = await loadBundle(source, { label: 'image model', sha256: pin, cache: this.o.cache !== false, onProgress: this.o.onProgress || (() => {}) });
-    await this.toFull();
-    this.live().loadImageModel(bytes);
+    await this.orFull((g) => g.loadImageModel(bytes));
     this.imageSource = source;
     this.imagePin = pin;
     this.imageLoaded = true;

@@ -84,3 +84,36 @@ export async function toEngineImage(img) {
   // ImageData or a plain {width, height, data}: the engine validates it (BAD_DIMENSIONS, ...).
   return { image: img, transfer: [] };
 }
+
+/** PNG, JPEG or WebP by their first bytes. */
+function engineFormat(b) {
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 &&
+      b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'image/webp';
+  return null;
+}
+
+/**
+ * Decodes PNG/JPEG/WebP bytes to RGBA pixels with the platform's own decoder (browsers and
+ * workers: createImageBitmap + a canvas), for the lite build, which has no decoders. Returns
+ * null where the platform cannot (Node) or the bytes do not decode: the engine then reports
+ * (or, on the full build, decodes) them itself.
+ */
+export async function decodeToPixels(bytes) {
+  const type = engineFormat(bytes);
+  if (!type || !has('createImageBitmap') || !has('Blob') || !(has('OffscreenCanvas') || has('document'))) return null;
+  let bmp;
+  try {
+    bmp = await createImageBitmap(new Blob([bytes], { type }));
+  } catch {
+    return null;
+  }
+  try {
+    return drawToImageData(bmp, bmp.width, bmp.height);
+  } catch {
+    return null;
+  } finally {
+    bmp.close();
+  }
+}

@@ -108,10 +108,9 @@ export class Guard {
     if (this._disposed) throw disposedError('checkImage');
     const { image: img, transfer } = await toEngineImage(image);
     const v = await this._call('checkImage', [img], this.worker ? transfer : undefined);
-    if (!this._state.imageLoaded) {
-      this._state.imageLoaded = true;
-      this.info = await this._call('info'); // the engine may have moved to the full build
-    }
+    this._state.imageLoaded = true;
+    // A lite engine may have moved to the full build (an image model or bytes that need it).
+    if (this.info && this.info.build === 'lite') this.info = await this._call('info');
     return v;
   }
 

@@ -108,7 +108,7 @@ function rebundle(bytes, part, from, to) {
   return out;
 }
 
-test('builds: lite by default, full when tract or images are needed, same int8 scores in both', async () => {
+test('builds: lite by default (also for plain-CNN images), full when tract or decoders are needed, same int8 scores in both', async () => {
   assert.equal(guard.info.build, 'lite');
   const full = await load({ model: bundle, build: 'full' });
   try {
@@ -132,31 +132,57 @@ test('builds: lite by default, full when tract or images are needed, same int8 s
   }
   const e = await rejects(load({ model: other, build: 'lite' }), 'BundleError', 'UNSUPPORTED_ENGINE');
   assert.match(e.message, /full build/);
-  // Loading an image model moves a lite guard to the full build; state stays, open streams end.
+  // Images on the lite build: open_nsfw runs on the int8 image engine (no tract needed), so
+  // pixels stay on lite; encoded bytes in Node (no platform decoder here) move the guard to the
+  // full build, whose decoders read them; state stays, open streams end.
   const constitution = { preset: 'strict' };
   const m = await load({ model: bundle, constitution });
   try {
     assert.equal(m.info.build, 'lite');
     const before = await m.checkPrompt(HARMFUL);
     const written = await m.getConstitution();
+    assert.equal((await m.loadImageModel(IMAGE_MODEL)).name, 'open-nsfw');
+    assert.equal(m.info.build, 'lite');
+    assert.equal((await m.imageInfo()).engine, 'int8');
+    const px = { width: 8, height: 8, data: new Uint8Array(8 * 8 * 4).map((_, i) => (i * 37) % 256) };
+    const onLite = await m.checkImage(px);
+    assert.equal(onLite.kind, 'image');
+    assert.equal(m.info.build, 'lite');
     const s = await m.stream({ prompt: 'Tell me a story.' });
     await s.push('Once upon a time ');
-    assert.equal((await m.loadImageModel(IMAGE_MODEL)).name, 'open-nsfw');
+    const png = new Uint8Array(readFileSync(new URL('../fixtures/images/checkerboard.png', import.meta.url)));
+    assert.equal((await m.checkImage(png)).kind, 'image');
     assert.equal(m.info.build, 'full');
     await rejects(s.push('there was a dragon.'), 'InputError', 'STREAM_CLOSED');
     assert.deepEqual(await m.getConstitution(), written);
     assert.equal(written.preset, 'strict');
     assert.deepEqual((await m.checkPrompt(HARMFUL)).categories, before.categories);
-    const png = new Uint8Array(readFileSync(new URL('../fixtures/images/checkerboard.png', import.meta.url)));
-    assert.equal((await m.checkImage(png)).kind, 'image');
+    assert.equal((await m.imageInfo()).engine, 'int8');
+    assert.deepEqual((await m.checkImage(px)).categories, onLite.categories, 'the same int8 image engine in both builds');
   } finally {
     m.dispose();
   }
+  // An image model that is not a plain CNN needs tract: 'auto' moves to full for it.
+  const UNSUPPORTED = fileURLToPath(new URL('../fixtures/cnn/unsupported.parapet', import.meta.url));
+  const u = await load({ model: bundle });
+  try {
+    assert.equal((await u.loadImageModel(UNSUPPORTED)).engine, 'tract');
+    assert.equal(u.info.build, 'full');
+  } finally {
+    u.dispose();
+  }
   const lite = await load({ model: bundle, build: 'lite' });
   try {
-    const err = await rejects(lite.loadImageModel(IMAGE_MODEL), 'BundleError', 'UNSUPPORTED_ENGINE');
-    assert.match(err.message, /image models run on tract/);
+    assert.equal((await lite.loadImageModel(IMAGE_MODEL)).engine, 'int8');
+    assert.equal((await lite.checkImage({ width: 4, height: 4, data: new Uint8Array(64) })).kind, 'image');
+    const png = new Uint8Array(readFileSync(new URL('../fixtures/images/checkerboard.png', import.meta.url)));
+    let err = await rejects(lite.checkImage(png), 'BundleError', 'UNSUPPORTED_ENGINE');
+    assert.match(err.message, /image decoders/);
+    err = await rejects(lite.loadImageModel(UNSUPPORTED), 'BundleError', 'UNSUPPORTED_ENGINE');
+    assert.match(err.message, /needs tract/);
+    assert.equal((await lite.imageInfo()).name, 'open-nsfw', 'the previous image model stays');
     assert.equal((await lite.checkPrompt(HARMFUL)).flagged, true, 'the lite guard still works');
+    assert.equal(lite.info.build, 'lite');
   } finally {
     lite.dispose();
   }
