@@ -3,7 +3,7 @@
 # (`--target web`, pkg/wasm/web) and Node (`--target nodejs`, pkg/wasm/node), in two builds with
 # the same API:
 #   parapet_lite*  --no-default-features            the int8 engines only: text, plain-CNN images from pixels (~1.2 MB gzipped)
-#   parapet*       --no-default-features -F tract   also tract (any ONNX text graph) and images
+#   parapet*       --no-default-features -F tract   also tract (any ONNX graph) and the PNG/JPEG/WebP decoders
 # The npm wrapper starts on the lite build and moves to the full one when needed (pkg/lib/engine.js).
 # Installs what it needs (the wasm32 target, the pinned wasm-bindgen-cli) when missing.
 set -euo pipefail

@@ -74,7 +74,7 @@ fn parity_with_the_wheel_pipeline() {
     assert!(rows.len() >= 20, "at least 20 parity images");
     assert_eq!(guard().image_info().unwrap().engine, "int8", "the default model runs on the int8 engine");
     assert_eq!(tract_guard().image_info().unwrap().engine, "tract");
-    let (mut max_exact, mut max_wheel, mut max_int8, mut max_logit) = (0f32, 0f32, 0f32, 0f32);
+    let (mut max_exact, mut max_wheel, mut max_int8, mut max_logit, mut max_int8_wheel) = (0f32, 0f32, 0f32, 0f32, 0f32);
     let logit = |p: f32| (p / (1.0 - p)).ln();
     for r in &rows {
         let name = r["file"].as_str().unwrap();
@@ -94,6 +94,7 @@ fn parity_with_the_wheel_pipeline() {
         let qs = q.category("sexual_content").unwrap().score.unwrap();
         max_int8 = max_int8.max((qs - s).abs());
         max_logit = max_logit.max((logit(qs) - logit(s)).abs());
+        max_int8_wheel = max_int8_wheel.max((qs - wheel).abs());
         assert!((qs - s).abs() <= INT8_P_TOLERANCE, "{name}: int8 {qs} vs tract {s}");
         assert!(
             (logit(qs) - logit(s)).abs() <= INT8_LOGIT_TOLERANCE,
@@ -109,7 +110,7 @@ fn parity_with_the_wheel_pipeline() {
     }
     eprintln!(
         "parity over {} images: tract max |diff| vs exact {max_exact:.3e}, vs wheel {max_wheel:.3e}; \
-         int8 vs tract max |dp| {max_int8:.3e}, |dlogit| {max_logit:.3e}",
+         int8 vs tract max |dp| {max_int8:.3e}, |dlogit| {max_logit:.3e}, int8 vs wheel {max_int8_wheel:.3e}",
         rows.len()
     );
 }

@@ -22,8 +22,11 @@
 //! the same numbers. Recognition is strict: any graph it does not fully understand goes to
 //! tract; and the guard checks the result against the bundle's precomputed `embeddings.bin`.
 //!
-//! Used by the `parapet` crate (`src/model.rs`); its own crate so that it is compiled optimised
-//! in dev builds too.
+//! The [`cnn`] module does the same for image classifiers (plain convolutional networks such as
+//! open_nsfw), with the same kernels.
+//!
+//! Used by the `parapet` crate (`src/model.rs`, `src/image.rs`); its own crate so that it is
+//! compiled optimised in dev builds too.
 
 pub mod cnn;
 mod onnx_pb;
