@@ -41,8 +41,10 @@ pub struct CnnSpec<'a> {
     pub channels: usize,
 }
 
-/// Largest activation map (elements) accepted: bigger graphs go to tract.
-const MAX_ELEMS: usize = 1 << 26;
+/// Largest activation map or weight matrix (elements) accepted: 64 MB of f32, far above any
+/// real image classifier's; bigger graphs go to tract. An allocation failure in wasm would
+/// abort the instance, so sizes are bounded (with checked arithmetic) at recognition time.
+const MAX_ELEMS: usize = 1 << 24;
 /// Target size of one chunk of quantised rows (bytes): about an L1 cache.
 const CHUNK_BYTES: usize = 256 * 1024;
 
@@ -56,6 +58,11 @@ struct Shape {
 impl Shape {
     fn len(self) -> usize {
         self.h * self.w * self.c
+    }
+
+    /// The element count if it is at most [`MAX_ELEMS`].
+    fn bounded(self) -> Option<Shape> {
+        (self.h.checked_mul(self.w)?.checked_mul(self.c)? <= MAX_ELEMS).then_some(self)
     }
 }
 
@@ -159,10 +166,10 @@ fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
     let st = list(n, "strides", &[1, 1])?;
     let pads = list(n, "pads", &[0, 0, 0, 0])?;
     let ([sh, sw], [pt, pl, pb, pr]) = (st[..].try_into().ok()?, pads[..].try_into().ok()?);
-    let out = Shape { h: out_len(input.h, pt + pb, kh, sh)?, w: out_len(input.w, pl + pr, kw, sw)?, c: cout };
-    if pt >= kh || pb >= kh || pl >= kw || pr >= kw || out.len() > MAX_ELEMS {
+    if pt >= kh || pb >= kh || pl >= kw || pr >= kw {
         return None;
     }
+    let out = Shape { h: out_len(input.h, pt + pb, kh, sh)?, w: out_len(input.w, pl + pr, kw, sw)?, c: cout }.bounded()?;
     let k = kh.checked_mul(kw)?.checked_mul(cin)?;
     let kp = k + k % 2;
     let np = cout.div_ceil(16) * 16;
@@ -208,8 +215,8 @@ impl Cnn {
         if g.inputs != [spec.input] || !g.outputs.iter().any(|o| o == spec.output) {
             return None;
         }
-        let input = Shape { h: spec.height, w: spec.width, c: spec.channels };
-        if input.h == 0 || input.w == 0 || input.c == 0 || input.len() > MAX_ELEMS {
+        let input = Shape { h: spec.height, w: spec.width, c: spec.channels }.bounded()?;
+        if input.h == 0 || input.w == 0 || input.c == 0 {
             return None;
         }
         // Readers of every tensor (graph outputs count as one).
@@ -316,7 +323,7 @@ impl Cnn {
                     if pt >= kh || pb >= kh || pl >= kw || pr >= kw {
                         return None;
                     }
-                    let shape = Shape { h: out_len(xs.h, pt + pb, kh, sh)?, w: out_len(xs.w, pl + pr, kw, sw)?, c: xs.c };
+                    let shape = Shape { h: out_len(xs.h, pt + pb, kh, sh)?, w: out_len(xs.w, pl + pr, kw, sw)?, c: xs.c }.bounded()?;
                     (Op::MaxPool { x, input: xs, kh, kw, sh, sw, pt, pl }, shape)
                 }
                 "GlobalAveragePool" => (Op::GlobalAvg { x, input: xs }, Shape { h: 1, w: 1, c: xs.c }),
@@ -354,6 +361,9 @@ impl Cnn {
                         }
                         None => vec![0.0; nn],
                     };
+                    if k.checked_mul(nn)? > MAX_ELEMS {
+                        return None;
+                    }
                     macs += (k * nn) as u64;
                     (Op::Gemm { x, k, n: nn, w, b }, Shape { h: 1, w: 1, c: nn })
                 }
