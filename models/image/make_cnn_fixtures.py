@@ -94,7 +94,9 @@ def main():
         m.ir_version = 8
         onnx.checker.check_model(m)
         model = m.SerializeToString()
+        # Rounded as the JSON stores it, so the expected output is for exactly those values.
         x = (rng.standard_normal(ishape) * 2).astype(np.float32)
+        x = np.array([round(float(v), 6) for v in x.reshape(-1)], np.float32).reshape(ishape)
         y = ort.InferenceSession(model, providers=["CPUExecutionProvider"]).run(None, {iname: x})[0]
         manifest = {
             "kind": "image-guard", "name": make.__name__, "version": "0.0.1", "license": "Apache-2.0",
@@ -109,15 +111,6 @@ def main():
         write_bundle(os.path.join(DIR, make.__name__ + ".parapet"), manifest, [("model.onnx", model)])
         cases.append({"bundle": make.__name__ + ".parapet", "input": [round(float(v), 6) for v in x.reshape(-1)],
                       "output": [float(v) for v in y.reshape(-1)]})
-    # Inputs were rounded for the JSON: recompute the outputs on exactly those values.
-    for c in cases:
-        b = os.path.join(DIR, c["bundle"])
-        from models.recipe.bundle import read_bundle
-        man, parts = read_bundle(b)
-        s = ort.InferenceSession(parts["model.onnx"], providers=["CPUExecutionProvider"])
-        inp = s.get_inputs()[0]
-        x = np.array(c["input"], np.float32).reshape(inp.shape)
-        c["output"] = [float(v) for v in s.run(None, {inp.name: x})[0].reshape(-1)]
     json.dump({"cases": cases}, open(os.path.join(DIR, "cases.json"), "w"))
     print(f"{len(cases)} cases in {DIR}")
 

@@ -87,18 +87,13 @@ export class EngineHost {
       try { guard = make(false); } catch (e) { failure = e; }
     }
     if (failure) {
-      if (this.flavor === 'lite' && this.buildChoice === 'auto' && failure.code === 'UNSUPPORTED_ENGINE') {
-        this.flavor = 'full'; // this bundle needs tract
-        return this.build(bytes, first);
-      }
-      throw failure;
+      if (!this.canMove(failure)) throw failure;
+      this.flavor = 'full'; // this bundle needs tract
+      return this.build(bytes, first);
     }
     if (later && sha256) guard.confirmSha256(sha256);
-    if (this.backend && first) {
-      this.spec = guard.modelSpec;
-      const onnx = instance.glue.modelOnnx(bytes);
-      await this.backend.init({ onnx, spec: this.spec });
-    }
+    // The image model before the backend: a move to the full build starts over, and the
+    // backend is then initialised once.
     if (this.imageLoaded) {
       const img = await loadBundle(this.imageSource, { label: 'image model', sha256: this.imagePin, cache: this.o.cache !== false });
       try {
@@ -109,6 +104,11 @@ export class EngineHost {
         this.flavor = 'full'; // this image model needs tract
         return this.build(bytes, first);
       }
+    }
+    if (this.backend && first) {
+      this.spec = guard.modelSpec;
+      const onnx = instance.glue.modelOnnx(bytes);
+      await this.backend.init({ onnx, spec: this.spec });
     }
     this.instance = instance;
     this.guard = guard;

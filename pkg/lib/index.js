@@ -108,9 +108,11 @@ export class Guard {
     if (this._disposed) throw disposedError('checkImage');
     const { image: img, transfer } = await toEngineImage(image);
     const v = await this._call('checkImage', [img], this.worker ? transfer : undefined);
+    // A lite engine moves to the full build only while loading the image model (the first
+    // check) or for encoded bytes it cannot decode: only then can `info.build` have changed.
+    const mayHaveMoved = !this._state.imageLoaded || img instanceof Uint8Array;
     this._state.imageLoaded = true;
-    // A lite engine may have moved to the full build (an image model or bytes that need it).
-    if (this.info && this.info.build === 'lite') this.info = await this._call('info');
+    if (mayHaveMoved && this.info && this.info.build === 'lite') this.info = await this._call('info');
     return v;
   }
 

@@ -66,8 +66,9 @@ impl Shape {
     }
 }
 
-#[derive(Debug, Clone)]
-struct Conv {
+/// A kernel's sweep over an NHWC map (Conv and MaxPool): size, strides, leading pads.
+#[derive(Debug, Clone, Copy)]
+struct Window {
     kh: usize,
     kw: usize,
     sh: usize,
@@ -75,6 +76,37 @@ struct Conv {
     /// Padding before the first row / column.
     pt: usize,
     pl: usize,
+}
+
+impl Window {
+    /// Input row and column under kernel cell `(ky, kx)` at output `(oy, ox)`; out of range
+    /// (wrapped past `usize::MAX`) in the padding.
+    #[inline(always)]
+    fn at(&self, oy: usize, ox: usize, ky: usize, kx: usize) -> (usize, usize) {
+        ((oy * self.sh + ky).wrapping_sub(self.pt), (ox * self.sw + kx).wrapping_sub(self.pl))
+    }
+}
+
+/// The sweep of a Conv or MaxPool node with a `kh × kw` kernel over `input`, and its output
+/// shape with `c` channels; `None` for `auto_pad`, dilation, pads not smaller than the kernel
+/// or an output over [`MAX_ELEMS`].
+fn window(n: &Node, input: Shape, (kh, kw): (usize, usize), c: usize) -> Option<(Window, Shape)> {
+    if n.strings.get("auto_pad").is_some_and(|p| p != "NOTSET") || list(n, "dilations", &[1, 1])?.iter().any(|&d| d != 1) {
+        return None;
+    }
+    let st = list(n, "strides", &[1, 1])?;
+    let pads = list(n, "pads", &[0, 0, 0, 0])?;
+    let ([sh, sw], [pt, pl, pb, pr]) = (st[..].try_into().ok()?, pads[..].try_into().ok()?);
+    if pt >= kh || pb >= kh || pl >= kw || pr >= kw {
+        return None;
+    }
+    let out = Shape { h: out_len(input.h, pt + pb, kh, sh)?, w: out_len(input.w, pl + pr, kw, sw)?, c }.bounded()?;
+    Some((Window { kh, kw, sh, sw, pt, pl }, out))
+}
+
+#[derive(Debug, Clone)]
+struct Conv {
+    win: Window,
     input: Shape,
     out: Shape,
     /// Receptive field length and its even-padded length.
@@ -82,7 +114,7 @@ struct Conv {
     kp: usize,
     /// Output channels padded to a multiple of 16 (the kernels' column block).
     np: usize,
-    /// Packed int8 weights (`kp × np`, see `pack_pairs`).
+    /// The weights as i16 row pairs (`kp × np`, the layout of `pack_pairs`).
     w: Vec<i16>,
     scale: Vec<f32>,
     bias: Vec<f32>,
@@ -92,7 +124,7 @@ struct Conv {
 #[derive(Debug, Clone)]
 enum Op {
     Conv { x: usize, res: Option<usize>, relu: bool, conv: Box<Conv> },
-    MaxPool { x: usize, input: Shape, kh: usize, kw: usize, sh: usize, sw: usize, pt: usize, pl: usize },
+    MaxPool { x: usize, input: Shape, win: Window },
     Add { a: usize, b: usize, relu: bool },
     Relu { x: usize },
     GlobalAvg { x: usize, input: Shape },
@@ -119,7 +151,6 @@ pub struct Cnn {
     values: usize,
     output: usize,
     classes: usize,
-    macs: u64,
 }
 
 fn dims(t: &onnx_pb::Tensor) -> Option<Vec<usize>> {
@@ -138,10 +169,7 @@ fn out_len(size: usize, pad: usize, k: usize, s: usize) -> Option<usize> {
 }
 
 fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
-    if n.ints.get("group").is_some_and(|&g| g != 1)
-        || n.strings.get("auto_pad").is_some_and(|p| p != "NOTSET")
-        || list(n, "dilations", &[1, 1])?.iter().any(|&d| d != 1)
-    {
+    if n.ints.get("group").is_some_and(|&g| g != 1) {
         return None;
     }
     let wt = g.consts.get(n.inputs.get(1)?)?;
@@ -163,13 +191,7 @@ fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
         }
         None => vec![0.0; cout],
     };
-    let st = list(n, "strides", &[1, 1])?;
-    let pads = list(n, "pads", &[0, 0, 0, 0])?;
-    let ([sh, sw], [pt, pl, pb, pr]) = (st[..].try_into().ok()?, pads[..].try_into().ok()?);
-    if pt >= kh || pb >= kh || pl >= kw || pr >= kw {
-        return None;
-    }
-    let out = Shape { h: out_len(input.h, pt + pb, kh, sh)?, w: out_len(input.w, pl + pr, kw, sw)?, c: cout }.bounded()?;
+    let (win, out) = window(n, input, (kh, kw), cout)?;
     let k = kh.checked_mul(kw)?.checked_mul(cin)?;
     let kp = k + k % 2;
     let np = cout.div_ceil(16) * 16;
@@ -184,8 +206,9 @@ fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
         return None;
     }
     let (qmax, wmax) = (lim as f32, lim as f32);
-    // Per output channel; rows in NHWC receptive-field order (ky, kx, ci).
-    let mut q = vec![0i16; kp * np];
+    // Per output channel; rows in NHWC receptive-field order (ky, kx, ci), written straight
+    // into the kernels' row-pair layout: row r, column co at `((r / 2)·np + co)·2 + r % 2`.
+    let mut packed = vec![0i16; kp * np];
     let mut scale = vec![0f32; np];
     for co in 0..cout {
         let wc = &w[co * k..(co + 1) * k];
@@ -199,12 +222,13 @@ fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
             for ky in 0..kh {
                 for kx in 0..kw {
                     let v = (wc[(ci * kh + ky) * kw + kx] / s).round().clamp(-wmax, wmax) as i16;
-                    q[((ky * kw + kx) * cin + ci) * np + co] = v;
+                    let r = (ky * kw + kx) * cin + ci;
+                    packed[((r / 2) * np + co) * 2 + r % 2] = v;
                 }
             }
         }
     }
-    Some(Conv { kh, kw, sh, sw, pt, pl, input, out, k, kp, np, w: pack_pairs_i16(&q, kp, np), scale, bias, qmax })
+    Some(Conv { win, input, out, k, kp, np, w: packed, scale, bias, qmax })
 }
 
 impl Cnn {
@@ -242,7 +266,6 @@ impl Cnn {
         let mut values = 1;
         let mut steps: Vec<Step> = Vec::new();
         let mut skip = vec![false; g.nodes.len()];
-        let mut macs = 0u64;
         for (idx, n) in g.nodes.iter().enumerate() {
             if skip[idx] || n.op == "Constant" {
                 continue;
@@ -269,7 +292,6 @@ impl Cnn {
                 _ if !nchw => return None,
                 "Conv" => {
                     let conv = conv_layer(n, &g, xs)?;
-                    macs += (conv.out.h * conv.out.w * conv.k * conv.out.c) as u64;
                     let shape = conv.out;
                     let mut res = None;
                     let mut relu = false;
@@ -310,21 +332,13 @@ impl Cnn {
                 "MaxPool" => {
                     if n.ints.get("ceil_mode").is_some_and(|&c| c != 0)
                         || n.ints.get("storage_order").is_some_and(|&c| c != 0)
-                        || n.strings.get("auto_pad").is_some_and(|p| p != "NOTSET")
-                        || list(n, "dilations", &[1, 1])?.iter().any(|&d| d != 1)
                         || n.outputs.len() != 1
                     {
                         return None;
                     }
                     let [kh, kw] = list(n, "kernel_shape", &[])?[..] else { return None };
-                    let st = list(n, "strides", &[1, 1])?;
-                    let pads = list(n, "pads", &[0, 0, 0, 0])?;
-                    let ([sh, sw], [pt, pl, pb, pr]) = (st[..].try_into().ok()?, pads[..].try_into().ok()?);
-                    if pt >= kh || pb >= kh || pl >= kw || pr >= kw {
-                        return None;
-                    }
-                    let shape = Shape { h: out_len(xs.h, pt + pb, kh, sh)?, w: out_len(xs.w, pl + pr, kw, sw)?, c: xs.c }.bounded()?;
-                    (Op::MaxPool { x, input: xs, kh, kw, sh, sw, pt, pl }, shape)
+                    let (win, shape) = window(n, xs, (kh, kw), xs.c)?;
+                    (Op::MaxPool { x, input: xs, win }, shape)
                 }
                 "GlobalAveragePool" => (Op::GlobalAvg { x, input: xs }, Shape { h: 1, w: 1, c: xs.c }),
                 "Gemm" => {
@@ -364,7 +378,6 @@ impl Cnn {
                     if k.checked_mul(nn)? > MAX_ELEMS {
                         return None;
                     }
-                    macs += (k * nn) as u64;
                     (Op::Gemm { x, k, n: nn, w, b }, Shape { h: 1, w: 1, c: nn })
                 }
                 "Softmax" => {
@@ -396,17 +409,12 @@ impl Cnn {
                 steps[i].free.push(v);
             }
         }
-        Some(Cnn { layout: spec.layout, input, steps, values, output, classes: os.c, macs })
+        Some(Cnn { layout: spec.layout, input, steps, values, output, classes: os.c })
     }
 
     /// Number of outputs (classes).
     pub fn classes(&self) -> usize {
         self.classes
-    }
-
-    /// Multiply-adds of one run (convolutions and the final layer).
-    pub fn macs(&self) -> u64 {
-        self.macs
     }
 
     /// Runs one preprocessed image (in the spec's layout, `height × width × channels` floats);
@@ -440,9 +448,7 @@ impl Cnn {
                     };
                     run_conv(conv, get(*x)?, r, *relu, &mut scratch)
                 }
-                Op::MaxPool { x, input, kh, kw, sh, sw, pt, pl } => {
-                    max_pool(get(*x)?, *input, st.shape, (*kh, *kw), (*sh, *sw), (*pt, *pl))
-                }
+                Op::MaxPool { x, input, win } => max_pool(get(*x)?, *input, st.shape, win),
                 Op::Add { a, b, relu } => {
                     let (a, b) = (get(*a)?, get(*b)?);
                     a.iter().zip(b).map(|(x, y)| if *relu { relu0(x + y) } else { x + y }).collect()
@@ -511,24 +517,12 @@ struct Scratch {
     row: Vec<f32>,
 }
 
-/// `pack_pairs` for i16 weights: `packed[(kp·n + j)·2 + t] = w[2·kp + t][j]`.
-fn pack_pairs_i16(w: &[i16], k: usize, n: usize) -> Vec<i16> {
-    let mut out = Vec::with_capacity(k * n);
-    for kp in 0..k / 2 {
-        let (a, b) = (&w[2 * kp * n..(2 * kp + 1) * n], &w[(2 * kp + 1) * n..(2 * kp + 2) * n]);
-        for (x, y) in a.iter().zip(b) {
-            out.push(*x);
-            out.push(*y);
-        }
-    }
-    out
-}
-
 fn run_conv(c: &Conv, x: &[f32], res: Option<&[f32]>, relu: bool, s: &mut Scratch) -> Vec<f32> {
     let (ho, wo, cout) = (c.out.h, c.out.w, c.out.c);
     let m = ho * wo;
     let cin = c.input.c;
-    let direct = c.kh == 1 && c.kw == 1 && c.k == c.kp;
+    let win = &c.win;
+    let direct = win.kh == 1 && win.kw == 1 && c.k == c.kp;
     let mc = (CHUNK_BYTES / (2 * c.kp)).clamp(4, 4096) / 4 * 4;
     let mut y = vec![0f32; m * cout];
     s.q.resize(mc * c.kp, 0);
@@ -543,17 +537,16 @@ fn run_conv(c: &Conv, x: &[f32], res: Option<&[f32]>, relu: bool, s: &mut Scratc
             let (oy, ox) = (p / wo, p % wo);
             let qr = &mut s.q[r * c.kp..(r + 1) * c.kp];
             if direct {
-                let (iy, ix) = (oy * c.sh, ox * c.sw);
+                let (iy, ix) = win.at(oy, ox, 0, 0);
                 let src = &x[(iy * c.input.w + ix) * cin..][..cin];
                 s.sx[r] = quantize_row(src, qr, c.qmax);
                 continue;
             }
             let row = &mut s.row[..];
             let mut o = 0;
-            for ky in 0..c.kh {
-                let iy = (oy * c.sh + ky).wrapping_sub(c.pt);
-                for kx in 0..c.kw {
-                    let ix = (ox * c.sw + kx).wrapping_sub(c.pl);
+            for ky in 0..win.kh {
+                for kx in 0..win.kw {
+                    let (iy, ix) = win.at(oy, ox, ky, kx);
                     let dst = &mut row[o..o + cin];
                     if iy < c.input.h && ix < c.input.w {
                         dst.copy_from_slice(&x[(iy * c.input.w + ix) * cin..][..cin]);
@@ -602,20 +595,16 @@ fn relu0(v: f32) -> f32 {
     }
 }
 
-fn max_pool(x: &[f32], i: Shape, o: Shape, (kh, kw): (usize, usize), (sh, sw): (usize, usize), (pt, pl): (usize, usize)) -> Vec<f32> {
+fn max_pool(x: &[f32], i: Shape, o: Shape, win: &Window) -> Vec<f32> {
     let c = i.c;
     let mut y = vec![f32::NEG_INFINITY; o.len()];
     for oy in 0..o.h {
         for ox in 0..o.w {
             let dst = &mut y[(oy * o.w + ox) * c..][..c];
-            for ky in 0..kh {
-                let iy = (oy * sh + ky).wrapping_sub(pt);
-                if iy >= i.h {
-                    continue;
-                }
-                for kx in 0..kw {
-                    let ix = (ox * sw + kx).wrapping_sub(pl);
-                    if ix >= i.w {
+            for ky in 0..win.kh {
+                for kx in 0..win.kw {
+                    let (iy, ix) = win.at(oy, ox, ky, kx);
+                    if iy >= i.h || ix >= i.w {
                         continue;
                     }
                     for (d, v) in dst.iter_mut().zip(&x[(iy * i.w + ix) * c..][..c]) {
