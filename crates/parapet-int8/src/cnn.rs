@@ -18,7 +18,7 @@
 //! does it for open_nsfw).
 
 use crate::onnx_pb::{self, Node};
-use crate::{gemm_i16, quantize_row};
+use crate::{gemm_i16, Rows4};
 use std::collections::HashMap;
 
 /// Layout of the model's input tensor.
@@ -511,7 +511,7 @@ impl Op {
 
 #[derive(Default)]
 struct Scratch {
-    q: Vec<i16>,
+    q: Rows4,
     sx: Vec<f32>,
     acc: Vec<i32>,
     row: Vec<f32>,
@@ -525,7 +525,7 @@ fn run_conv(c: &Conv, x: &[f32], res: Option<&[f32]>, relu: bool, s: &mut Scratc
     let direct = win.kh == 1 && win.kw == 1 && c.k == c.kp;
     let mc = (CHUNK_BYTES / (2 * c.kp)).clamp(4, 4096) / 4 * 4;
     let mut y = vec![0f32; m * cout];
-    s.q.resize(mc * c.kp, 0);
+    s.q.reset(mc, c.kp);
     s.sx.resize(mc, 0.0);
     s.acc.resize(mc * c.np, 0);
     s.row.resize(c.kp, 0.0);
@@ -535,11 +535,10 @@ fn run_conv(c: &Conv, x: &[f32], res: Option<&[f32]>, relu: bool, s: &mut Scratc
         for r in 0..rows {
             let p = r0 + r;
             let (oy, ox) = (p / wo, p % wo);
-            let qr = &mut s.q[r * c.kp..(r + 1) * c.kp];
             if direct {
                 let (iy, ix) = win.at(oy, ox, 0, 0);
                 let src = &x[(iy * c.input.w + ix) * cin..][..cin];
-                s.sx[r] = quantize_row(src, qr, c.qmax);
+                s.sx[r] = s.q.quantize(r, src, c.qmax);
                 continue;
             }
             let row = &mut s.row[..];
@@ -557,9 +556,13 @@ fn run_conv(c: &Conv, x: &[f32], res: Option<&[f32]>, relu: bool, s: &mut Scratc
                 }
             }
             row[c.k..].fill(0.0);
-            s.sx[r] = quantize_row(row, qr, c.qmax);
+            s.sx[r] = s.q.quantize(r, row, c.qmax);
         }
-        gemm_i16(&s.q[..rows * c.kp], rows, c.kp, &c.w, c.np, &mut s.acc[..rows * c.np]);
+        // A last, partial block of 4 rows computes zero rows past `rows` (never stored).
+        for r in rows..rows.div_ceil(4) * 4 {
+            s.q.zero(r);
+        }
+        gemm_i16(&s.q, rows, &c.w, c.np, &mut s.acc[..rows * c.np]);
         for r in 0..rows {
             let p = r0 + r;
             let sx = s.sx[r];

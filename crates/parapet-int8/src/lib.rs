@@ -375,22 +375,14 @@ impl Encoder {
         let mut scratch = Scratch::default();
         let mut qkv = Vec::new();
         let mut ctx = vec![0f32; m * h];
-        let mut tmp = Vec::new();
         let mut inter = Vec::new();
         for layer in &self.layers {
-            layer.qkv.forward(&x, m, &mut qkv, &mut scratch);
+            layer.qkv.forward(&x, m, &mut qkv, Then::Set, &mut scratch);
             self.attention(&qkv, &lens, &mut ctx, &mut scratch);
-            layer.attn_out.forward(&ctx, m, &mut tmp, &mut scratch);
-            for (a, b) in x.iter_mut().zip(&tmp) {
-                *a += b;
-            }
+            layer.attn_out.forward(&ctx, m, &mut x, Then::Add, &mut scratch);
             layer_norm(&mut x, h, &layer.attn_ln, self.eps);
-            layer.inter.forward(&x, m, &mut inter, &mut scratch);
-            gelu(&mut inter);
-            layer.out.forward(&inter, m, &mut tmp, &mut scratch);
-            for (a, b) in x.iter_mut().zip(&tmp) {
-                *a += b;
-            }
+            layer.inter.forward(&x, m, &mut inter, Then::Gelu, &mut scratch);
+            layer.out.forward(&inter, m, &mut x, Then::Add, &mut scratch);
             layer_norm(&mut x, h, &layer.out_ln, self.eps);
         }
         // Mean pooling, head, L2-normalised embedding.
@@ -418,72 +410,109 @@ impl Encoder {
 
     /// Multi-head self-attention per window over the fused `[m, 3h]` projections.
     fn attention(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
-        match self.hidden / self.heads {
-            32 => self.attention_d::<32>(qkv, lens, ctx, s),
-            64 => self.attention_d::<64>(qkv, lens, ctx, s),
-            16 => self.attention_d::<16>(qkv, lens, ctx, s),
-            _ => self.attention_any(qkv, lens, ctx, s),
+        if (self.hidden / self.heads) % 8 == 0 {
+            self.attention_i16(qkv, lens, ctx, s)
+        } else {
+            self.attention_any(qkv, lens, ctx, s)
         }
     }
 
-    /// Attention with the head width known at compile time: scores and context accumulate in
-    /// fixed-size arrays the compiler keeps in SIMD registers.
-    fn attention_d<const D: usize>(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
-        const KB: usize = 16;
+    /// Attention with both products on the integer kernel ([`gemm_i16`]), as in the linear
+    /// layers: scores `Q·Kᵀ` with Q quantised per query and K per key (the keys are the
+    /// kernel's output channels), then `P·V` with P per query and V per head dimension. The
+    /// bits are split evenly between the two sides of each product so that its i32 sums are
+    /// exact ([`qmax_for`]): 13 bits each for MiniLM's 32-wide heads, 12 for `P·V` over up to
+    /// 128 keys, 11 up to 512. Softmax stays f32.
+    fn attention_i16(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
         let h = self.hidden;
-        let scale = 1.0 / (D as f32).sqrt();
+        let d = h / self.heads;
+        let scale = 1.0 / (d as f32).sqrt();
+        let q_qk = qmax_for(d);
         let mut start = 0;
         for &len in lens {
-            let lp = len.div_ceil(KB) * KB;
+            // Keys padded to the kernel's blocks of 8 outputs; the padding keys are zero and
+            // are left out of the softmax (and so are zero in P, which makes them harmless as
+            // P·V's inner dimension).
+            let lp = len.div_ceil(8) * 8;
+            let q_pv = qmax_for(lp);
             for head in 0..self.heads {
-                // K transposed and zero-padded to whole key blocks ([D][lp]); V contiguous ([len][D]).
-                s.kt.clear();
-                s.kt.resize(D * lp, 0.0);
-                s.v.clear();
-                for j in 0..len {
-                    let base = (start + j) * 3 * h + head * D;
-                    let kr = &qkv[base + h..base + h + D];
-                    for d in 0..D {
-                        s.kt[d * lp + j] = kr[d];
-                    }
-                    s.v.extend_from_slice(&qkv[base + 2 * h..base + 2 * h + D]);
+                let at = |j: usize, part: usize| (start + j) * 3 * h + part * h + head * d;
+                // Q: one scale per query (the softmax scale folded in).
+                s.xq.reset(len, d);
+                s.xs.clear();
+                for i in 0..len {
+                    s.xs.push(s.xq.quantize(i, &qkv[at(i, 0)..at(i, 0) + d], q_qk) * scale);
                 }
-                s.scores.clear();
-                s.scores.resize(2 * lp, 0.0);
-                // Two queries at a time share each block of K.
-                for i in (0..len).step_by(2) {
-                    let pair = i + 1 < len;
-                    let mut q = [[0f32; D]; 2];
-                    for (r, qr) in q.iter_mut().enumerate().take(if pair { 2 } else { 1 }) {
-                        let base = (start + i + r) * 3 * h + head * D;
-                        for (a, b) in qr.iter_mut().zip(&qkv[base..base + D]) {
-                            *a = b * scale;
-                        }
+                // K as the kernel's weights: row pairs over the head dimension, keys as outputs.
+                s.kw.clear();
+                s.kw.resize(d * lp, 0);
+                s.ks.clear();
+                s.ks.resize(lp, 0.0);
+                s.row.resize(d, 0);
+                for j in 0..len {
+                    s.ks[j] = quantize_row(&qkv[at(j, 1)..at(j, 1) + d], &mut s.row[..d], q_qk);
+                    for (kp, pair) in s.row[..d].chunks_exact(2).enumerate() {
+                        let o = (kp * lp + j) * 2;
+                        s.kw[o..o + 2].copy_from_slice(pair);
                     }
-                    for jb in (0..lp).step_by(KB) {
-                        let (mut a0, mut a1) = ([0f32; KB], [0f32; KB]);
-                        for d in 0..D {
-                            let kr: &[f32; KB] = s.kt[d * lp + jb..d * lp + jb + KB].try_into().unwrap_or(&[0.0; KB]);
-                            let (x0, x1) = (q[0][d], q[1][d]);
-                            for t in 0..KB {
-                                a0[t] += x0 * kr[t];
-                                a1[t] += x1 * kr[t];
-                            }
-                        }
-                        s.scores[jb..jb + KB].copy_from_slice(&a0);
-                        s.scores[lp + jb..lp + jb + KB].copy_from_slice(&a1);
+                }
+                s.acc.clear();
+                s.acc.resize(len * lp, 0);
+                gemm_i16(&s.xq, len, &s.kw, lp, &mut s.acc);
+                // Softmax per query, fused with P's quantisation: the largest `e = exp(score -
+                // max)` is exactly 1, so `e` is quantised against `q_pv` directly and the
+                // normalisation `1 / Σe` goes into P's scale (no pass to normalise, none to find
+                // P's largest value). `lp` wide: zero past `len`.
+                s.pq.reset(len, lp);
+                s.ps.clear();
+                s.scores.resize(lp, 0.0);
+                s.row.resize(lp, 0);
+                for (i, ar) in s.acc.chunks_exact(lp).enumerate() {
+                    let sx = s.xs[i];
+                    let sc = &mut s.scores[..len];
+                    for ((o, &a), &k) in sc.iter_mut().zip(ar).zip(&s.ks) {
+                        *o = a as f32 * (sx * k);
                     }
-                    for r in 0..if pair { 2 } else { 1 } {
-                        let sc = &mut s.scores[r * lp..r * lp + len];
-                        softmax(sc);
-                        let mut o = [0f32; D];
-                        for (&p, vr) in sc.iter().zip(s.v.chunks_exact(D)) {
-                            for t in 0..D {
-                                o[t] += p * vr[t];
-                            }
-                        }
-                        let at = (start + i + r) * h + head * D;
-                        ctx[at..at + D].copy_from_slice(&o);
+                    let mx = max_f32(sc);
+                    for (o, e) in s.row.iter_mut().zip(sc.iter_mut()) {
+                        *e = exp_neg(*e - mx);
+                        *o = round_q(*e * q_pv, q_pv);
+                    }
+                    s.ps.push(1.0 / (sum_f32(sc) * q_pv));
+                    s.row[len..].fill(0);
+                    s.pq.put(i, 0, &s.row[..lp]);
+                }
+                // V as the kernel's weights: row pairs over the keys, one scale per head dimension.
+                s.vs.clear();
+                s.vs.resize(d, 0.0);
+                for j in 0..len {
+                    for (m, v) in s.vs.iter_mut().zip(&qkv[at(j, 2)..at(j, 2) + d]) {
+                        let a = v.abs();
+                        *m = if a > *m { a } else { *m };
+                    }
+                }
+                s.vi.clear();
+                for m in s.vs.iter_mut() {
+                    *m = if *m > 0.0 && m.is_finite() { *m / q_pv } else { 1.0 };
+                    s.vi.push(1.0 / *m);
+                }
+                s.vw.clear();
+                s.vw.resize(lp * d, 0);
+                for j in 0..len {
+                    let v = &qkv[at(j, 2)..at(j, 2) + d];
+                    let base = (j / 2) * d * 2 + j % 2;
+                    for (t, (&x, &inv)) in v.iter().zip(&s.vi).enumerate() {
+                        s.vw[base + 2 * t] = round_q(x * inv, q_pv);
+                    }
+                }
+                s.acc.clear();
+                s.acc.resize(len * d, 0);
+                gemm_i16(&s.pq, len, &s.vw, d, &mut s.acc);
+                for (i, ar) in s.acc.chunks_exact(d).enumerate() {
+                    let sp = s.ps[i];
+                    let o = &mut ctx[(start + i) * h + head * d..][..d];
+                    for ((y, &a), &sv) in o.iter_mut().zip(ar).zip(&s.vs) {
+                        *y = a as f32 * (sp * sv);
                     }
                 }
             }
@@ -525,46 +554,178 @@ impl Encoder {
 
 #[derive(Default)]
 struct Scratch {
-    xq: Vec<i16>,
+    xq: Rows4,
     xs: Vec<f32>,
     acc: Vec<i32>,
-    kt: Vec<f32>,
-    v: Vec<f32>,
+    row: Vec<i16>,
+    kw: Vec<i16>,
+    ks: Vec<f32>,
+    pq: Rows4,
+    ps: Vec<f32>,
+    vw: Vec<i16>,
+    vs: Vec<f32>,
+    vi: Vec<f32>,
     scores: Vec<f32>,
 }
 
+/// What [`Linear::forward`] does with each output row, while it is in cache.
+#[derive(Clone, Copy, PartialEq)]
+enum Then {
+    /// `y = x·W + b`.
+    Set,
+    /// `y += x·W + b` (a residual connection; `y` already holds `m × n`).
+    Add,
+    /// `y = gelu(x·W + b)`.
+    Gelu,
+}
+
 impl Linear {
-    /// `y[m, n] = x[m, k] · W + b`, through 14-bit per-row activation quantisation.
-    fn forward(&self, x: &[f32], m: usize, y: &mut Vec<f32>, s: &mut Scratch) {
+    /// `y[m, n] = x[m, k] · W + b` (or added to `y`, or through GELU), through 14-bit per-row
+    /// activation quantisation.
+    fn forward(&self, x: &[f32], m: usize, y: &mut Vec<f32>, then: Then, s: &mut Scratch) {
         let (k, n) = (self.k, self.n);
-        quantize_rows(x, m, k, &mut s.xq, &mut s.xs);
+        quantize_rows(x, m, k, QMAX, &mut s.xq, &mut s.xs);
         s.acc.clear();
         s.acc.resize(m * n, 0);
-        gemm_i16(&s.xq, m, k, &self.w, n, &mut s.acc);
-        y.clear();
-        y.resize(m * n, 0.0);
+        gemm_i16(&s.xq, m, &self.w, n, &mut s.acc);
+        if then != Then::Add {
+            y.clear();
+            y.resize(m * n, 0.0);
+        }
         for i in 0..m {
             let sx = s.xs[i];
             let (yr, ar) = (&mut y[i * n..(i + 1) * n], &s.acc[i * n..(i + 1) * n]);
+            if then == Then::Add {
+                for j in 0..n {
+                    yr[j] += ar[j] as f32 * (sx * self.scale[j]) + self.bias[j];
+                }
+                continue;
+            }
             for j in 0..n {
                 yr[j] = ar[j] as f32 * (sx * self.scale[j]) + self.bias[j];
+            }
+            if then == Then::Gelu {
+                gelu(yr);
             }
         }
     }
 }
 
-fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Vec<i16>, scales: &mut Vec<f32>) {
-    q.clear();
-    q.resize(m * k, 0);
+/// Quantises `m` rows of `x` (`k` wide) into `q`, one scale per row in `scales`.
+fn quantize_rows(x: &[f32], m: usize, k: usize, qmax: f32, q: &mut Rows4, scales: &mut Vec<f32>) {
+    q.reset(m, k);
     scales.clear();
-    for (xr, qr) in x.chunks_exact(k).zip(q.chunks_exact_mut(k)).take(m) {
-        scales.push(quantize_row(xr, qr, QMAX));
+    for (i, xr) in x.chunks_exact(k).take(m).enumerate() {
+        scales.push(q.quantize(i, xr, qmax));
     }
+}
+
+/// 16 bytes, 16-aligned: the unit of a [`Rows4`] buffer (one `kp` step of a block).
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(16))]
+struct A16([i16; 8]);
+
+/// The left operand of [`gemm_i16`]: `m` rows of `k` quantised values in blocks of 4 rows, the
+/// pairs `(x[i, 2kp], x[i, 2kp+1])` of a block's 4 rows side by side (16 bytes) for each `kp`,
+/// so a kernel tile reads its 4 tokens as one sequential stream at fixed offsets from one
+/// pointer (against four row pointers, ~4 % faster in wasm). A last, partial block is padded
+/// with zero rows (computed, never stored).
+#[derive(Default)]
+pub(crate) struct Rows4 {
+    buf: Vec<A16>,
+    m: usize,
+    k: usize,
+}
+
+impl Rows4 {
+    /// Makes room for `m` zero rows of `k` (`k` even).
+    fn reset(&mut self, m: usize, k: usize) {
+        self.buf.clear();
+        self.buf.resize(m.div_ceil(4) * k / 2, A16::default());
+        (self.m, self.k) = (m, k);
+    }
+
+    fn values(&self) -> &[i16] {
+        // SAFETY: A16 is a repr(C) array of 8 i16 (no padding); the length is in i16 units.
+        unsafe { std::slice::from_raw_parts(self.buf.as_ptr() as *const i16, self.buf.len() * 8) }
+    }
+
+    fn block_mut(&mut self, i: usize) -> &mut [i16] {
+        let k = self.k;
+        // SAFETY: as in `values`; the slice is within the buffer (`i < m`, checked by the index below).
+        let all = unsafe { std::slice::from_raw_parts_mut(self.buf.as_mut_ptr() as *mut i16, self.buf.len() * 8) };
+        &mut all[(i / 4) * 4 * k..(i / 4 + 1) * 4 * k]
+    }
+
+    /// `x[i, c]`.
+    #[cfg_attr(any(all(target_arch = "wasm32", target_feature = "simd128"), target_arch = "x86_64"), allow(dead_code))]
+    fn get(&self, i: usize, c: usize) -> i16 {
+        self.values()[(i / 4) * 4 * self.k + ((c / 2) * 4 + i % 4) * 2 + c % 2]
+    }
+
+    /// Sets row `i` to zero.
+    fn zero(&mut self, i: usize) {
+        let r = i % 4;
+        for pairs in self.block_mut(i).chunks_exact_mut(8) {
+            pairs[r * 2..r * 2 + 2].fill(0);
+        }
+    }
+
+    /// Quantises `xr` (`k` values) to `±qmax` into row `i` and returns its scale (see
+    /// [`quantize_row`]).
+    fn quantize(&mut self, i: usize, xr: &[f32], qmax: f32) -> f32 {
+        let s = row_scale(xr, qmax);
+        let inv = 1.0 / s;
+        // 64 values at a time into a contiguous buffer (that loop vectorises), then to the row.
+        let mut buf = [0i16; 64];
+        for (c, xc) in xr.chunks(64).enumerate() {
+            for (d, v) in buf.iter_mut().zip(xc) {
+                *d = round_q(v * inv, qmax);
+            }
+            self.put(i, c * 64, &buf[..xc.len()]);
+        }
+        s
+    }
+
+    /// Writes `q` (an even number of values) into row `i` from column `c0` (even): pairs to
+    /// the row's slots, 16 bytes apart.
+    fn put(&mut self, i: usize, c0: usize, q: &[i16]) {
+        let r = i % 4;
+        let block = self.block_mut(i);
+        for (p, pair) in q.chunks_exact(2).enumerate() {
+            let o = ((c0 / 2 + p) * 4 + r) * 2;
+            block[o..o + 2].copy_from_slice(pair);
+        }
+    }
+}
+
+/// The largest `qmax` for which a product over an inner dimension `k` with both sides quantised
+/// to `±qmax` has exact i32 sums: `k · qmax² < 2³¹`.
+fn qmax_for(k: usize) -> f32 {
+    let q = ((i32::MAX as f64) / k.max(1) as f64).sqrt().floor();
+    q.min(16383.0) as f32
+}
+
+/// `round(t)` clamped to `±qmax` (`qmax` below 2²²), as [`quantize_row`] rounds.
+#[inline(always)]
+fn round_q(t: f32, qmax: f32) -> i16 {
+    let t = if t > qmax { qmax } else if t < -qmax { -qmax } else { t };
+    ((t + MAGIC).to_bits() as i32).wrapping_sub(MAGIC_BITS) as i16
 }
 
 /// Quantises one row to `±qmax` (symmetric, round to nearest) into `qr` and returns its scale
 /// (`x ≈ q · scale`). `qmax` must be below 2²² (the rounding trick's range).
 fn quantize_row(xr: &[f32], qr: &mut [i16], qmax: f32) -> f32 {
+    let s = row_scale(xr, qmax);
+    let inv = 1.0 / s;
+    for (d, v) in qr.iter_mut().zip(xr) {
+        *d = round_q(v * inv, qmax);
+    }
+    s
+}
+
+/// The scale that maps a row's largest magnitude to `qmax` (1 for a zero or non-finite row).
+fn row_scale(xr: &[f32], qmax: f32) -> f32 {
     let mut m = [0f32; 8];
     let mut chunks = xr.chunks_exact(8);
     for c in &mut chunks {
@@ -574,14 +735,11 @@ fn quantize_row(xr: &[f32], qr: &mut [i16], qmax: f32) -> f32 {
         }
     }
     let amax = chunks.remainder().iter().map(|v| v.abs()).chain(m).fold(0f32, |a, b| if b > a { b } else { a });
-    let s = if amax > 0.0 && amax.is_finite() { amax / qmax } else { 1.0 };
-    let inv = 1.0 / s;
-    for (d, v) in qr.iter_mut().zip(xr) {
-        let t = v * inv;
-        let t = if t > qmax { qmax } else if t < -qmax { -qmax } else { t };
-        *d = ((t + MAGIC).to_bits() as i32).wrapping_sub(MAGIC_BITS) as i16;
+    if amax > 0.0 && amax.is_finite() {
+        amax / qmax
+    } else {
+        1.0
     }
-    s
 }
 
 /// Packs ONNX's `[k][n]` int8 weights (row-major) for the kernels: pairs of rows interleaved as
@@ -628,16 +786,19 @@ fn pack_pairs(w: &[u8], k: usize, n: usize) -> Vec<i16> {
     out
 }
 
-/// `acc[i, j] = Σ_k x[i, k] · w[k, j]`, exact in i32; `w` packed by [`pack_pairs`]. Each step
-/// broadcasts one token's pair (x[i, 2kp], x[i, 2kp+1]) and multiplies it with the pairs of 4
-/// outputs: `i32x4.dot_i16x8_s` gives 4 finished partial sums, no horizontal adds.
-fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
-    let ok = x.len() >= m * k && w.len() >= n * k && acc.len() >= m * n && k % 2 == 0 && n % 8 == 0;
+/// `acc[i, j] = Σ_k x[i, k] · w[k, j]`, exact in i32; `x` in the [`Rows4`] layout, `w` packed
+/// by [`pack_pairs`]. Each step broadcasts one token's pair (x[i, 2kp], x[i, 2kp+1]) and
+/// multiplies it with the pairs of 4 outputs: `i32x4.dot_i16x8_s` gives 4 finished partial
+/// sums, no horizontal adds.
+fn gemm_i16(x: &Rows4, m: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    let k = x.k;
+    let ok = m <= x.m && w.len() >= n * k && acc.len() >= m * n && k % 2 == 0 && n % 8 == 0;
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         if ok {
-            // SAFETY: the lengths were checked just above; every access is inside x, w or acc.
-            unsafe { simd::gemm(x, m, k, w, n, acc) };
+            // SAFETY: the lengths were checked just above (x holds m rows of k, rounded up to
+            // whole blocks, 16-aligned); every access is inside x, w or acc.
+            unsafe { simd::gemm(x.values(), m, k, w, n, acc) };
             return;
         }
     }
@@ -645,12 +806,12 @@ fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32])
     {
         if ok && n % 16 == 0 && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: as above, and AVX2 was detected.
-            unsafe { sse2::gemm_avx2(x, m, k, w, n, acc) };
+            unsafe { sse2::gemm_avx2(x.values(), m, k, w, n, acc) };
             return;
         }
         if ok {
             // SAFETY: as above; SSE2 is part of the x86_64 baseline.
-            unsafe { sse2::gemm(x, m, k, w, n, acc) };
+            unsafe { sse2::gemm(x.values(), m, k, w, n, acc) };
             return;
         }
     }
@@ -660,7 +821,7 @@ fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32])
             acc[i * n + j] = (0..k / 2)
                 .map(|kp| {
                     let p = (kp * n + j) * 2;
-                    i32::from(x[i * k + 2 * kp]) * i32::from(w[p]) + i32::from(x[i * k + 2 * kp + 1]) * i32::from(w[p + 1])
+                    i32::from(x.get(i, 2 * kp)) * i32::from(w[p]) + i32::from(x.get(i, 2 * kp + 1)) * i32::from(w[p + 1])
                 })
                 .sum();
         }
@@ -674,50 +835,38 @@ fn gemm_i16(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32])
 macro_rules! gemm_body {
     ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
         let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
-        let kp_n = $k / 2;
         let mut j = 0;
         while j < $n {
             let mut i = 0;
-            while i + 4 <= $m {
+            while i < $m {
                 let z = $zero;
                 let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
-                let (x0, x1, x2, x3) = (xp.add(i * $k), xp.add((i + 1) * $k), xp.add((i + 2) * $k), xp.add((i + 3) * $k));
-                for kp in 0..kp_n {
-                    let wrow = wp.add((kp * $n + j) * 2);
+                let mut xb = xp.add(i * $k);
+                let xend = xb.add(4 * $k);
+                let mut wrow = wp.add(j * 2);
+                while xb < xend {
                     let (b0, b1) = ($ld(wrow), $ld(wrow.add(2 * $lanes)));
-                    let v = $splat(x0.add(2 * kp));
+                    let v = $splat(xb);
                     a00 = $add(a00, $dot(v, b0));
                     a01 = $add(a01, $dot(v, b1));
-                    let v = $splat(x1.add(2 * kp));
+                    let v = $splat(xb.add(2));
                     a10 = $add(a10, $dot(v, b0));
                     a11 = $add(a11, $dot(v, b1));
-                    let v = $splat(x2.add(2 * kp));
+                    let v = $splat(xb.add(4));
                     a20 = $add(a20, $dot(v, b0));
                     a21 = $add(a21, $dot(v, b1));
-                    let v = $splat(x3.add(2 * kp));
+                    let v = $splat(xb.add(6));
                     a30 = $add(a30, $dot(v, b0));
                     a31 = $add(a31, $dot(v, b1));
+                    xb = xb.add(8);
+                    wrow = wrow.add(2 * $n);
                 }
-                for (r, (lo, hi)) in [(a00, a01), (a10, a11), (a20, a21), (a30, a31)].into_iter().enumerate() {
+                for (r, (lo, hi)) in [(a00, a01), (a10, a11), (a20, a21), (a30, a31)].into_iter().enumerate().take($m - i) {
                     let o = ap.add((i + r) * $n + j);
                     $st(o, lo);
                     $st(o.add($lanes), hi);
                 }
                 i += 4;
-            }
-            while i < $m {
-                let (mut lo, mut hi) = ($zero, $zero);
-                let x0 = xp.add(i * $k);
-                for kp in 0..kp_n {
-                    let wrow = wp.add((kp * $n + j) * 2);
-                    let v = $splat(x0.add(2 * kp));
-                    lo = $add(lo, $dot(v, $ld(wrow)));
-                    hi = $add(hi, $dot(v, $ld(wrow.add(2 * $lanes))));
-                }
-                let o = ap.add(i * $n + j);
-                $st(o, lo);
-                $st(o.add($lanes), hi);
-                i += 1;
             }
             j += 2 * $lanes;
         }
@@ -844,6 +993,18 @@ const MAGIC: f32 = 12_582_912.0;
 const MAGIC_BITS: i32 = 0x4B40_0000;
 
 fn softmax(v: &mut [f32]) {
+    let max = max_f32(v);
+    for x in v.iter_mut() {
+        *x = exp_neg(*x - max);
+    }
+    let sum = sum_f32(v);
+    let inv = 1.0 / sum;
+    v.iter_mut().for_each(|x| *x *= inv);
+}
+
+/// The largest value, in 8 lanes (vectorises).
+#[inline(always)]
+fn max_f32(v: &[f32]) -> f32 {
     let mut m = [f32::NEG_INFINITY; 8];
     let mut chunks = v.chunks_exact(8);
     for c in &mut chunks {
@@ -851,13 +1012,7 @@ fn softmax(v: &mut [f32]) {
             m[t] = if c[t] > m[t] { c[t] } else { m[t] };
         }
     }
-    let max = chunks.remainder().iter().chain(&m).fold(f32::NEG_INFINITY, |a, &b| if b > a { b } else { a });
-    for x in v.iter_mut() {
-        *x = exp_neg(*x - max);
-    }
-    let sum = sum_f32(v);
-    let inv = 1.0 / sum;
-    v.iter_mut().for_each(|x| *x *= inv);
+    chunks.remainder().iter().chain(&m).fold(f32::NEG_INFINITY, |a, &b| if b > a { b } else { a })
 }
 
 /// A sum in 8 lanes (vectorises; a plain `.sum()` of floats stays sequential).
