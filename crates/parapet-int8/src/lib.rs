@@ -14,10 +14,12 @@
 //!   activations this moves logits by up to ~7e-3 and probabilities by ~2e-3 (measured in the
 //!   parent crate's `tests/encoder.rs`, `tests/model_parity.rs` and `examples/engine_compare.rs`),
 //!   where onnxruntime's 8-bit dynamic quantisation moves probabilities by ~8e-2;
+//! - attention: its two products (`Q·Kᵀ`, `P·V`) per window and head run on the same kernel,
+//!   Q, K and V quantised to 13 bits and P to up to 15 (bits split so the sums stay exact);
 //! - windows are not padded: the linear layers run over all windows' tokens at once, attention
 //!   per window, so a batch costs its real tokens only.
 //!
-//! Everything else (embedding, LayerNorm, attention, erf-GELU, pooling, the head) is f32.
+//! Everything else (embedding, softmax, LayerNorm, erf-GELU, pooling, the head) is f32.
 //! Integer sums are exact and the f32 code is the same on every target, so native and wasm give
 //! the same numbers. Recognition is strict: any graph it does not fully understand goes to
 //! tract; and the guard checks the result against the bundle's precomputed `embeddings.bin`.
@@ -65,6 +67,8 @@ pub struct Output {
 
 /// Largest quantised activation magnitude (14 bits); see the module docs for the bound.
 const QMAX: f32 = 8191.0;
+/// Bound of V in attention's `P·V` (13 bits, like Q and K; P gets the rest of the i32 range).
+const QV: f32 = 8191.0;
 /// Largest inner dimension the i32 accumulators are proven safe for with [`QMAX`] and int8 weights.
 const MAX_K: usize = 2048;
 
@@ -419,10 +423,10 @@ impl Encoder {
 
     /// Attention with both products on the integer kernel ([`gemm_i16`]), as in the linear
     /// layers: scores `Q·Kᵀ` with Q quantised per query and K per key (the keys are the
-    /// kernel's output channels), then `P·V` with P per query and V per head dimension. The
-    /// bits are split evenly between the two sides of each product so that its i32 sums are
-    /// exact ([`qmax_for`]): 13 bits each for MiniLM's 32-wide heads, 12 for `P·V` over up to
-    /// 128 keys, 11 up to 512. Softmax stays f32.
+    /// kernel's output channels), both to the most bits that keep the i32 sums exact
+    /// ([`qmax_for`]: 13 bits for MiniLM's 32-wide heads); then `P·V` with V quantised per head
+    /// dimension to 13 bits and P per query to as many bits as that query's softmax sum allows
+    /// (below). Softmax stays f32.
     fn attention_i16(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
         let h = self.hidden;
         let d = h / self.heads;
@@ -434,7 +438,11 @@ impl Encoder {
             // are left out of the softmax (and so are zero in P, which makes them harmless as
             // P·V's inner dimension).
             let lp = len.div_ceil(8) * 8;
-            let q_pv = qmax_for(lp);
+            // P·V's i32 sums stay exact when Σ_j |P_q[j]| · QV < 2³¹. With P_q[j] =
+            // round(e_j · qp), e_j ≤ 1: Σ_j P_q[j] ≤ qp · Σe + len / 2, so a query whose
+            // attention is peaked (small Σe, the usual case) gets up to 15 bits, and a flat one
+            // fewer, where each e_j is small anyway.
+            let budget = (i32::MAX as f32 / QV) - lp as f32;
             for head in 0..self.heads {
                 let at = |j: usize, part: usize| (start + j) * 3 * h + part * h + head * d;
                 // Q: one scale per query (the softmax scale folded in).
@@ -460,7 +468,7 @@ impl Encoder {
                 s.acc.resize(len * lp, 0);
                 gemm_i16(&s.xq, len, &s.kw, lp, &mut s.acc);
                 // Softmax per query, fused with P's quantisation: the largest `e = exp(score -
-                // max)` is exactly 1, so `e` is quantised against `q_pv` directly and the
+                // max)` is exactly 1, so `e` is quantised against its own bound directly and the
                 // normalisation `1 / Σe` goes into P's scale (no pass to normalise, none to find
                 // P's largest value). `lp` wide: zero past `len`.
                 s.pq.reset(len, lp);
@@ -474,11 +482,16 @@ impl Encoder {
                         *o = a as f32 * (sx * k);
                     }
                     let mx = max_f32(sc);
-                    for (o, e) in s.row.iter_mut().zip(sc.iter_mut()) {
+                    for e in sc.iter_mut() {
                         *e = exp_neg(*e - mx);
-                        *o = round_q(*e * q_pv, q_pv);
                     }
-                    s.ps.push(1.0 / (sum_f32(sc) * q_pv));
+                    let sum = sum_f32(sc);
+                    // (1 + 1e-4: margin for the f32 sum's rounding)
+                    let qp = (budget / (sum * 1.0001)).floor().clamp(1.0, 32767.0);
+                    for (o, &e) in s.row.iter_mut().zip(sc.iter()) {
+                        *o = round_q(e * qp, qp);
+                    }
+                    s.ps.push(1.0 / (sum * qp));
                     s.row[len..].fill(0);
                     s.pq.put(i, 0, &s.row[..lp]);
                 }
@@ -493,7 +506,7 @@ impl Encoder {
                 }
                 s.vi.clear();
                 for m in s.vs.iter_mut() {
-                    *m = if *m > 0.0 && m.is_finite() { *m / q_pv } else { 1.0 };
+                    *m = if *m > 0.0 && m.is_finite() { *m / QV } else { 1.0 };
                     s.vi.push(1.0 / *m);
                 }
                 s.vw.clear();
@@ -502,7 +515,7 @@ impl Encoder {
                     let v = &qkv[at(j, 2)..at(j, 2) + d];
                     let base = (j / 2) * d * 2 + j % 2;
                     for (t, (&x, &inv)) in v.iter().zip(&s.vi).enumerate() {
-                        s.vw[base + 2 * t] = round_q(x * inv, q_pv);
+                        s.vw[base + 2 * t] = round_q(x * inv, QV);
                     }
                 }
                 s.acc.clear();
@@ -831,7 +844,9 @@ fn gemm_i16(x: &Rows4, m: usize, w: &[i16], n: usize, acc: &mut [i32]) {
 /// The kernel body, written once for both SIMD targets: `$ld` loads 8 i16, `$splat` broadcasts
 /// the i32 at a pointer, `$dot` is the pairwise i16 multiply-add, `$add` / `$zero` / `$st` the
 /// i32x4 add, zero and store. Blocks of 4 tokens × 8 outputs (8 accumulators); the weight
-/// block of 8 outputs (k × 16 bytes) stays in cache while every token block passes.
+/// block of 8 outputs (k × 16 bytes) stays in cache while every token block passes. Larger
+/// tiles (4×12, 5×8, 6×8, 3×12, 3×16, 2×16) measured slower in V8 on x86_64: 16 vector
+/// registers, and they spill.
 macro_rules! gemm_body {
     ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
         let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
