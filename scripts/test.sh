@@ -12,8 +12,9 @@ ensure_chromium
 T0=0  # SECONDS counts from the start of this script, tool installs included
 step() { printf '\n==== [%dm%02ds] %s ====\n' $(((SECONDS-T0)/60)) $(((SECONDS-T0)%60)) "$*"; }
 
-step "native tests (cargo test)"
+step "native tests (cargo test, and the int8 engine crate's own unit tests)"
 cargo test
+cargo test -p parapet-int8
 
 step "wasm package (scripts/build-wasm.sh)"
 scripts/build-wasm.sh

@@ -382,7 +382,7 @@ impl Encoder {
         let mut inter = Vec::new();
         for layer in &self.layers {
             layer.qkv.forward(&x, m, &mut qkv, Then::Set, &mut scratch);
-            self.attention(&qkv, &lens, &mut ctx, &mut scratch);
+            attention(h, self.heads, &qkv, &lens, &mut ctx, &mut scratch);
             layer.attn_out.forward(&ctx, m, &mut x, Then::Add, &mut scratch);
             layer_norm(&mut x, h, &layer.attn_ln, self.eps);
             layer.inter.forward(&x, m, &mut inter, Then::Gelu, &mut scratch);
@@ -412,156 +412,157 @@ impl Encoder {
         Ok(out)
     }
 
-    /// Multi-head self-attention per window over the fused `[m, 3h]` projections.
-    fn attention(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
-        if (self.hidden / self.heads) % 8 == 0 {
-            self.attention_i16(qkv, lens, ctx, s)
-        } else {
-            self.attention_any(qkv, lens, ctx, s)
-        }
-    }
+}
 
-    /// Attention with both products on the integer kernel ([`gemm_i16`]), as in the linear
-    /// layers: scores `Q·Kᵀ` with Q quantised per query and K per key (the keys are the
-    /// kernel's output channels), both to the most bits that keep the i32 sums exact
-    /// ([`qmax_for`]: 13 bits for MiniLM's 32-wide heads); then `P·V` with V quantised per head
-    /// dimension to 13 bits and P per query to as many bits as that query's softmax sum allows
-    /// (below). Softmax stays f32.
-    fn attention_i16(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
-        let h = self.hidden;
-        let d = h / self.heads;
-        let scale = 1.0 / (d as f32).sqrt();
-        let q_qk = qmax_for(d);
-        let mut start = 0;
-        for &len in lens {
-            // Keys padded to the kernel's blocks of 8 outputs; the padding keys are zero and
-            // are left out of the softmax (and so are zero in P, which makes them harmless as
-            // P·V's inner dimension).
-            let lp = len.div_ceil(8) * 8;
-            // P·V's i32 sums stay exact when Σ_j |P_q[j]| · QV < 2³¹. With P_q[j] =
-            // round(e_j · qp), e_j ≤ 1: Σ_j P_q[j] ≤ qp · Σe + len / 2, so a query whose
-            // attention is peaked (small Σe, the usual case) gets up to 15 bits, and a flat one
-            // fewer, where each e_j is small anyway.
-            let budget = (i32::MAX as f32 / QV) - lp as f32;
-            for head in 0..self.heads {
-                let at = |j: usize, part: usize| (start + j) * 3 * h + part * h + head * d;
-                // Q: one scale per query (the softmax scale folded in).
-                s.xq.reset(len, d);
-                s.xs.clear();
-                for i in 0..len {
-                    s.xs.push(s.xq.quantize(i, &qkv[at(i, 0)..at(i, 0) + d], q_qk) * scale);
+
+/// Multi-head self-attention per window over the fused `[m, 3h]` projections.
+fn attention(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
+    // (recognition guarantees heads > 0 and heads · head width = h)
+    if (h / heads) % 8 == 0 {
+        attention_i16(h, heads, qkv, lens, ctx, s)
+    } else {
+        attention_any(h, heads, qkv, lens, ctx, s)
+    }
+}
+
+/// Attention with both products on the integer kernel ([`gemm_i16`]), as in the linear
+/// layers: scores `Q·Kᵀ` with Q quantised per query and K per key (the keys are the
+/// kernel's output channels), both to the most bits that keep the i32 sums exact
+/// ([`qmax_for`]: 13 bits for MiniLM's 32-wide heads); then `P·V` with V quantised per head
+/// dimension to 13 bits and P per query to as many bits as that query's softmax sum allows
+/// (below). Softmax stays f32.
+fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
+    let d = h / heads;
+    let scale = 1.0 / (d as f32).sqrt();
+    let q_qk = qmax_for(d);
+    let mut start = 0;
+    for &len in lens {
+        // Keys padded to the kernel's blocks of 8 outputs; the padding keys are zero and
+        // are left out of the softmax (and so are zero in P, which makes them harmless as
+        // P·V's inner dimension).
+        let lp = len.div_ceil(8) * 8;
+        // P·V's i32 sums stay exact when Σ_j |P_q[j]| · QV < 2³¹. With P_q[j] =
+        // round(e_j · qp), e_j ≤ 1: Σ_j P_q[j] ≤ qp · Σe + len / 2, so a query whose
+        // attention is peaked (small Σe, the usual case) gets up to 15 bits, and a flat one
+        // fewer, where each e_j is small anyway.
+        let budget = (i32::MAX as f32 / QV) - lp as f32;
+        for head in 0..heads {
+            let at = |j: usize, part: usize| (start + j) * 3 * h + part * h + head * d;
+            // Q: one scale per query (the softmax scale folded in).
+            s.xq.reset(len, d);
+            s.xs.clear();
+            for i in 0..len {
+                s.xs.push(s.xq.quantize(i, &qkv[at(i, 0)..at(i, 0) + d], q_qk) * scale);
+            }
+            // K as the kernel's weights: row pairs over the head dimension, keys as outputs.
+            s.kw.clear();
+            s.kw.resize(d * lp, 0);
+            s.ks.clear();
+            s.ks.resize(lp, 0.0);
+            s.row.resize(d, 0);
+            for j in 0..len {
+                s.ks[j] = quantize_row(&qkv[at(j, 1)..at(j, 1) + d], &mut s.row[..d], q_qk);
+                for (kp, pair) in s.row[..d].chunks_exact(2).enumerate() {
+                    let o = (kp * lp + j) * 2;
+                    s.kw[o..o + 2].copy_from_slice(pair);
                 }
-                // K as the kernel's weights: row pairs over the head dimension, keys as outputs.
-                s.kw.clear();
-                s.kw.resize(d * lp, 0);
-                s.ks.clear();
-                s.ks.resize(lp, 0.0);
-                s.row.resize(d, 0);
+            }
+            s.acc.clear();
+            s.acc.resize(len * lp, 0);
+            gemm_i16(&s.xq, len, &s.kw, lp, &mut s.acc);
+            // Softmax per query, fused with P's quantisation: the largest `e = exp(score -
+            // max)` is exactly 1, so `e` is quantised against its own bound directly and the
+            // normalisation `1 / Σe` goes into P's scale (no pass to normalise, none to find
+            // P's largest value). `lp` wide: zero past `len`.
+            s.pq.reset(len, lp);
+            s.ps.clear();
+            s.scores.resize(lp, 0.0);
+            s.row.resize(lp, 0);
+            for (i, ar) in s.acc.chunks_exact(lp).enumerate() {
+                let sx = s.xs[i];
+                let sc = &mut s.scores[..len];
+                for ((o, &a), &k) in sc.iter_mut().zip(ar).zip(&s.ks) {
+                    *o = a as f32 * (sx * k);
+                }
+                let mx = max_f32(sc);
+                for e in sc.iter_mut() {
+                    *e = exp_neg(*e - mx);
+                }
+                let sum = sum_f32(sc);
+                // (1 + 1e-4: margin for the f32 sum's rounding)
+                let qp = (budget / (sum * 1.0001)).floor().clamp(1.0, 32767.0);
+                for (o, &e) in s.row.iter_mut().zip(sc.iter()) {
+                    *o = round_q(e * qp, qp);
+                }
+                s.ps.push(1.0 / (sum * qp));
+                s.row[len..].fill(0);
+                s.pq.put(i, 0, &s.row[..lp]);
+            }
+            // V as the kernel's weights: row pairs over the keys, one scale per head dimension.
+            s.vs.clear();
+            s.vs.resize(d, 0.0);
+            for j in 0..len {
+                for (m, v) in s.vs.iter_mut().zip(&qkv[at(j, 2)..at(j, 2) + d]) {
+                    let a = v.abs();
+                    *m = if a > *m { a } else { *m };
+                }
+            }
+            s.vi.clear();
+            for m in s.vs.iter_mut() {
+                *m = if *m > 0.0 && m.is_finite() { *m / QV } else { 1.0 };
+                s.vi.push(1.0 / *m);
+            }
+            s.vw.clear();
+            s.vw.resize(lp * d, 0);
+            for j in 0..len {
+                let v = &qkv[at(j, 2)..at(j, 2) + d];
+                let base = (j / 2) * d * 2 + j % 2;
+                for (t, (&x, &inv)) in v.iter().zip(&s.vi).enumerate() {
+                    s.vw[base + 2 * t] = round_q(x * inv, QV);
+                }
+            }
+            s.acc.clear();
+            s.acc.resize(len * d, 0);
+            gemm_i16(&s.pq, len, &s.vw, d, &mut s.acc);
+            for (i, ar) in s.acc.chunks_exact(d).enumerate() {
+                let sp = s.ps[i];
+                let o = &mut ctx[(start + i) * h + head * d..][..d];
+                for ((y, &a), &sv) in o.iter_mut().zip(ar).zip(&s.vs) {
+                    *y = a as f32 * (sp * sv);
+                }
+            }
+        }
+        start += len;
+    }
+}
+
+/// Attention for any head width.
+fn attention_any(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
+    let dh = h / heads;
+    let scale = 1.0 / (dh as f32).sqrt();
+    let mut start = 0;
+    for &len in lens {
+        for head in 0..heads {
+            s.scores.clear();
+            s.scores.resize(len, 0.0);
+            for i in 0..len {
+                let q = &qkv[(start + i) * 3 * h + head * dh..][..dh];
                 for j in 0..len {
-                    s.ks[j] = quantize_row(&qkv[at(j, 1)..at(j, 1) + d], &mut s.row[..d], q_qk);
-                    for (kp, pair) in s.row[..d].chunks_exact(2).enumerate() {
-                        let o = (kp * lp + j) * 2;
-                        s.kw[o..o + 2].copy_from_slice(pair);
-                    }
+                    let k = &qkv[(start + j) * 3 * h + h + head * dh..][..dh];
+                    s.scores[j] = dot_f32(q, k) * scale;
                 }
-                s.acc.clear();
-                s.acc.resize(len * lp, 0);
-                gemm_i16(&s.xq, len, &s.kw, lp, &mut s.acc);
-                // Softmax per query, fused with P's quantisation: the largest `e = exp(score -
-                // max)` is exactly 1, so `e` is quantised against its own bound directly and the
-                // normalisation `1 / Σe` goes into P's scale (no pass to normalise, none to find
-                // P's largest value). `lp` wide: zero past `len`.
-                s.pq.reset(len, lp);
-                s.ps.clear();
-                s.scores.resize(lp, 0.0);
-                s.row.resize(lp, 0);
-                for (i, ar) in s.acc.chunks_exact(lp).enumerate() {
-                    let sx = s.xs[i];
-                    let sc = &mut s.scores[..len];
-                    for ((o, &a), &k) in sc.iter_mut().zip(ar).zip(&s.ks) {
-                        *o = a as f32 * (sx * k);
-                    }
-                    let mx = max_f32(sc);
-                    for e in sc.iter_mut() {
-                        *e = exp_neg(*e - mx);
-                    }
-                    let sum = sum_f32(sc);
-                    // (1 + 1e-4: margin for the f32 sum's rounding)
-                    let qp = (budget / (sum * 1.0001)).floor().clamp(1.0, 32767.0);
-                    for (o, &e) in s.row.iter_mut().zip(sc.iter()) {
-                        *o = round_q(e * qp, qp);
-                    }
-                    s.ps.push(1.0 / (sum * qp));
-                    s.row[len..].fill(0);
-                    s.pq.put(i, 0, &s.row[..lp]);
-                }
-                // V as the kernel's weights: row pairs over the keys, one scale per head dimension.
-                s.vs.clear();
-                s.vs.resize(d, 0.0);
-                for j in 0..len {
-                    for (m, v) in s.vs.iter_mut().zip(&qkv[at(j, 2)..at(j, 2) + d]) {
-                        let a = v.abs();
-                        *m = if a > *m { a } else { *m };
-                    }
-                }
-                s.vi.clear();
-                for m in s.vs.iter_mut() {
-                    *m = if *m > 0.0 && m.is_finite() { *m / QV } else { 1.0 };
-                    s.vi.push(1.0 / *m);
-                }
-                s.vw.clear();
-                s.vw.resize(lp * d, 0);
-                for j in 0..len {
-                    let v = &qkv[at(j, 2)..at(j, 2) + d];
-                    let base = (j / 2) * d * 2 + j % 2;
-                    for (t, (&x, &inv)) in v.iter().zip(&s.vi).enumerate() {
-                        s.vw[base + 2 * t] = round_q(x * inv, QV);
-                    }
-                }
-                s.acc.clear();
-                s.acc.resize(len * d, 0);
-                gemm_i16(&s.pq, len, &s.vw, d, &mut s.acc);
-                for (i, ar) in s.acc.chunks_exact(d).enumerate() {
-                    let sp = s.ps[i];
-                    let o = &mut ctx[(start + i) * h + head * d..][..d];
-                    for ((y, &a), &sv) in o.iter_mut().zip(ar).zip(&s.vs) {
-                        *y = a as f32 * (sp * sv);
+                softmax(&mut s.scores[..len]);
+                let o = &mut ctx[(start + i) * h + head * dh..][..dh];
+                o.iter_mut().for_each(|v| *v = 0.0);
+                for (j, &p) in s.scores[..len].iter().enumerate() {
+                    let vr = &qkv[(start + j) * 3 * h + 2 * h + head * dh..][..dh];
+                    for (a, b) in o.iter_mut().zip(vr) {
+                        *a += p * b;
                     }
                 }
             }
-            start += len;
         }
-    }
-
-    /// Attention for any head width.
-    fn attention_any(&self, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
-        let h = self.hidden;
-        let dh = h / self.heads;
-        let scale = 1.0 / (dh as f32).sqrt();
-        let mut start = 0;
-        for &len in lens {
-            for head in 0..self.heads {
-                s.scores.clear();
-                s.scores.resize(len, 0.0);
-                for i in 0..len {
-                    let q = &qkv[(start + i) * 3 * h + head * dh..][..dh];
-                    for j in 0..len {
-                        let k = &qkv[(start + j) * 3 * h + h + head * dh..][..dh];
-                        s.scores[j] = dot_f32(q, k) * scale;
-                    }
-                    softmax(&mut s.scores[..len]);
-                    let o = &mut ctx[(start + i) * h + head * dh..][..dh];
-                    o.iter_mut().for_each(|v| *v = 0.0);
-                    for (j, &p) in s.scores[..len].iter().enumerate() {
-                        let vr = &qkv[(start + j) * 3 * h + 2 * h + head * dh..][..dh];
-                        for (a, b) in o.iter_mut().zip(vr) {
-                            *a += p * b;
-                        }
-                    }
-                }
-            }
-            start += len;
-        }
+        start += len;
     }
 }
 
@@ -1056,5 +1057,74 @@ fn gelu(v: &mut [f32]) {
         let y8 = y4 * y4;
         let erf = (1.0 - 1.0 / (y8 * y8)).copysign(z);
         *x = 0.5 * *x * (1.0 + erf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (no dependency).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> f32 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        }
+    }
+
+    /// Runs both attentions over the same projections; returns the worst |difference| relative
+    /// to the largest |V|.
+    fn compare(h: usize, heads: usize, lens: &[usize], fill: impl Fn(usize, usize, usize) -> f32) -> f32 {
+        let m: usize = lens.iter().sum();
+        let mut qkv = vec![0f32; m * 3 * h];
+        for t in 0..m {
+            for part in 0..3 {
+                for c in 0..h {
+                    qkv[t * 3 * h + part * h + c] = fill(t, part, c);
+                }
+            }
+        }
+        let vmax = (0..m).flat_map(|t| qkv[t * 3 * h + 2 * h..(t + 1) * 3 * h].to_vec()).fold(0f32, |a, v| a.max(v.abs()));
+        let (mut a, mut b) = (vec![0f32; m * h], vec![0f32; m * h]);
+        attention_i16(h, heads, &qkv, lens, &mut a, &mut Scratch::default());
+        attention_any(h, heads, &qkv, lens, &mut b, &mut Scratch::default());
+        let w = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max) / vmax;
+        eprintln!("{lens:?}: worst {w:.2e}");
+        w
+    }
+
+    #[test]
+    fn integer_attention_follows_f32_attention() {
+        let mut g = Lcg(7);
+        let noise: Vec<f32> = (0..(5 + 128 + 300 + 512) * 3 * 64).map(|_| g.next() * 3.0).collect();
+        let worst = compare(64, 2, &[5, 128, 300, 512], |t, p, c| noise[(t * 3 + p) * 64 + c]);
+        assert!(worst < 2e-3, "random: worst relative difference {worst}");
+    }
+
+    #[test]
+    fn flat_attention_at_full_scale_does_not_overflow() {
+        // All keys alike (flat softmax: P's sum is the window length, its bits are fewest) and
+        // every V at its quantisation bound with the same sign: the largest P·V sum there is.
+        // An overflowing i32 sum would be off by 2³² units, not by rounding.
+        for len in [8, 255, 512] {
+            let worst = compare(32, 1, &[len], |_, p, c| match p {
+                0 => 0.5,
+                1 => 1.0 + (c % 3) as f32,
+                _ => 100.0,
+            });
+            assert!(worst < 1e-3, "flat, {len} keys: worst relative difference {worst}");
+        }
+    }
+
+    #[test]
+    fn peaked_attention_keeps_small_probabilities() {
+        // One key dominates each query; the others still add up (their weights are ~1e-4).
+        let worst = compare(32, 1, &[200], |t, p, c| match p {
+            0 => if c == 0 { 12.0 } else { 0.0 },
+            1 => if t == 0 && c == 0 { 8.0 } else { (t % 7) as f32 * 0.01 },
+            _ => if t == 0 { 1.0 } else { -1.0 + (t % 5) as f32 * 0.1 },
+        });
+        assert!(worst < 1e-3, "peaked: worst relative difference {worst}");
     }
 }
