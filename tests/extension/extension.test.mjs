@@ -376,10 +376,15 @@ test('options page: a site rule switches the page to its selectors (prompt conte
 });
 
 // Requests Chromium itself makes whatever extension is loaded: the component updater's
-// on-demand check (Debian's build; its body names the components, never this extension) and
-// the Google-account poll (redirected to GAIA_HOST). Both are refused by the proxy.
+// on-demand check (Debian's build; its body names the components, never this extension), the
+// Google-account poll (redirected to GAIA_HOST) and, seen with Debian's Chromium 148, TLS
+// tunnels (CONNECT, contents unseen) to its push-messaging endpoint (GCM) and its download
+// redirector, which the flags above do not stop. All are refused by the proxy. The extension's
+// own requests are checked separately below, from its own contexts.
+const CHROMIUM_TUNNELS = ['android.clients.google.com', 'redirector.gvt1.com'];
 function chromiumOwn(r) {
   if (r.host === 'update.googleapis.com') return r.method === 'CONNECT' || (r.path === '/service/update2/json' && !r.body.includes(extId));
+  if (CHROMIUM_TUNNELS.includes(r.host)) return r.method === 'CONNECT';
   return r.host === GAIA_HOST && r.path === '/ListAccounts';
 }
 
