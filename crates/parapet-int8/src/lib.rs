@@ -411,9 +411,7 @@ impl Encoder {
         }
         Ok(out)
     }
-
 }
-
 
 /// Multi-head self-attention per window over the fused `[m, 3h]` projections.
 fn attention(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut [f32], s: &mut Scratch) {
@@ -598,7 +596,7 @@ impl Linear {
     /// activation quantisation.
     fn forward(&self, x: &[f32], m: usize, y: &mut Vec<f32>, then: Then, s: &mut Scratch) {
         let (k, n) = (self.k, self.n);
-        quantize_rows(x, m, k, QMAX, &mut s.xq, &mut s.xs);
+        quantize_rows(x, m, k, &mut s.xq, &mut s.xs);
         s.acc.clear();
         s.acc.resize(m * n, 0);
         gemm_i16(&s.xq, m, &self.w, n, &mut s.acc);
@@ -625,19 +623,14 @@ impl Linear {
     }
 }
 
-/// Quantises `m` rows of `x` (`k` wide) into `q`, one scale per row in `scales`.
-fn quantize_rows(x: &[f32], m: usize, k: usize, qmax: f32, q: &mut Rows4, scales: &mut Vec<f32>) {
+/// Quantises `m` rows of `x` (`k` wide) to 14 bits into `q`, one scale per row in `scales`.
+fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Rows4, scales: &mut Vec<f32>) {
     q.reset(m, k);
     scales.clear();
     for (i, xr) in x.chunks_exact(k).take(m).enumerate() {
-        scales.push(q.quantize(i, xr, qmax));
+        scales.push(q.quantize(i, xr, QMAX));
     }
 }
-
-/// 16 bytes, 16-aligned: the unit of a [`Rows4`] buffer (one `kp` step of a block).
-#[derive(Clone, Copy, Default)]
-#[repr(C, align(16))]
-struct A16([i16; 8]);
 
 /// The left operand of [`gemm_i16`]: `m` rows of `k` quantised values in blocks of 4 rows, the
 /// pairs `(x[i, 2kp], x[i, 2kp+1])` of a block's 4 rows side by side (16 bytes) for each `kp`,
@@ -646,7 +639,7 @@ struct A16([i16; 8]);
 /// with zero rows (computed, never stored).
 #[derive(Default)]
 pub(crate) struct Rows4 {
-    buf: Vec<A16>,
+    buf: Vec<i16>,
     m: usize,
     k: usize,
 }
@@ -655,20 +648,17 @@ impl Rows4 {
     /// Makes room for `m` zero rows of `k` (`k` even).
     fn reset(&mut self, m: usize, k: usize) {
         self.buf.clear();
-        self.buf.resize(m.div_ceil(4) * k / 2, A16::default());
+        self.buf.resize(m.div_ceil(4) * 4 * k, 0);
         (self.m, self.k) = (m, k);
     }
 
     fn values(&self) -> &[i16] {
-        // SAFETY: A16 is a repr(C) array of 8 i16 (no padding); the length is in i16 units.
-        unsafe { std::slice::from_raw_parts(self.buf.as_ptr() as *const i16, self.buf.len() * 8) }
+        &self.buf
     }
 
     fn block_mut(&mut self, i: usize) -> &mut [i16] {
         let k = self.k;
-        // SAFETY: as in `values`; the slice is within the buffer (`i < m`, checked by the index below).
-        let all = unsafe { std::slice::from_raw_parts_mut(self.buf.as_mut_ptr() as *mut i16, self.buf.len() * 8) };
-        &mut all[(i / 4) * 4 * k..(i / 4 + 1) * 4 * k]
+        &mut self.buf[(i / 4) * 4 * k..(i / 4 + 1) * 4 * k]
     }
 
     /// `x[i, c]`.
@@ -811,7 +801,7 @@ fn gemm_i16(x: &Rows4, m: usize, w: &[i16], n: usize, acc: &mut [i32]) {
     {
         if ok {
             // SAFETY: the lengths were checked just above (x holds m rows of k, rounded up to
-            // whole blocks, 16-aligned); every access is inside x, w or acc.
+            // whole blocks); every access is inside x, w or acc.
             unsafe { simd::gemm(x.values(), m, k, w, n, acc) };
             return;
         }
