@@ -30,6 +30,18 @@ SOURCE_INFO = {  # source id prefix -> (shared/data folder, licence)
     "synth_refusal_pair": ("harmful prompts + hand-written refusals", "sources of the prompts"),
     "synth_benign_refusal_pair": ("benign prompts + hand-written refusals", "sources of the prompts"),
     "synth_harmful_response_pair": ("benign prompt + AdvBench harmful string as response", "MIT + prompt source"),
+    "synth_benign_sensitive": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_help_seeking": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_harmful_contrast": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_diluted": ("harmful prompts inside benign prompts (`synth.py`)", "sources of the parts"),
+    "synth_diluted_response": ("AdvBench strings inside benign answers (`synth.py`)", "sources of the parts"),
+    "synth_benign_concat": ("benign prompts joined (`synth.py`)", "sources of the parts"),
+    "synth_injection": ("`synth.py` injection templates; indirect ones inside benign answers/prompts", "Apache-2.0 (ours) + sources of the documents"),
+    "synth_injection_benign": ("`synth.py` look-alikes: corrections, format requests, clean documents", "Apache-2.0 (ours) + sources of the documents"),
+    "synth_purpose_benign": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_purpose_harmful": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_harmful_statement": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_benign_statement": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
 }
 
 
@@ -111,6 +123,39 @@ def loso_table(loso, rep):
     return "\n".join(rows)
 
 
+def holdout_table(hold):
+    """Hold-out sets (eval_holdout.py) for every bundle version scored by holdout.py."""
+    if not hold:
+        return "_Not run._"
+    vs = [h["version"] for h in hold]
+    rows = ["| hold-out set (n) | measure | " + " | ".join(f"v{v}" for v in vs) + " |", "|---|---|" + "---|" * len(vs)]
+
+    def row(label, measure, get):
+        rows.append(f"| {label} | {measure} | " + " | ".join(get(h) for h in hold) + " |")
+    n = hold[-1]["n"]
+    row(f"benign sensitive ({n['benign_sensitive']})", "flagged by `unsafe` (false positives)",
+        lambda h: f"{h['benign_sensitive']['unsafe_flag_rate']:.1%}")
+    row("″", "flagged by any content head", lambda h: f"{h['benign_sensitive']['any_content_head_flag_rate']:.1%}")
+    row("″", "flagged by `unsafe` at `strict`", lambda h: f"{h['benign_sensitive']['unsafe_flag_rate_strict']:.1%}")
+    row(f"harmful requests ({n['harmful_requests']})", "flagged by `unsafe` (recall)", lambda h: f"{h['harmful_requests']['unsafe_flag_rate']:.1%}")
+    row("″", "flagged by any content head", lambda h: f"{h['harmful_requests']['any_content_head_flag_rate']:.1%}")
+    row("″", "flagged by `unsafe` at `strict`", lambda h: f"{h['harmful_requests']['unsafe_flag_rate_strict']:.1%}")
+    row("harmful vs benign sensitive", "`unsafe` AUPRC", lambda h: f3(h["unsafe_auprc_harmful_vs_benign_sensitive"]))
+    row(f"prompt attacks ({n['prompt_attacks']})", "flagged by `prompt_attack` (recall)", lambda h: f"{h['prompt_attacks']['prompt_attack_flag_rate']:.1%}")
+    row("″", "flagged by `prompt_attack` at `strict`", lambda h: f"{h['prompt_attacks']['prompt_attack_flag_rate_strict']:.1%}")
+    row("″", "flagged by `prompt_attack` or `unsafe`", lambda h: f"{h['prompt_attacks']['unsafe_or_attack_flag_rate']:.1%}")
+    row(f"benign instructions ({n['benign_instructions']})", "flagged by `prompt_attack` (false positives)",
+        lambda h: f"{h['benign_instructions']['prompt_attack_flag_rate']:.1%}")
+    row("″", "flagged by `prompt_attack` at `strict`",
+        lambda h: f"{h['benign_instructions']['prompt_attack_flag_rate_strict']:.1%}")
+    row("″", "flagged by `unsafe`", lambda h: f"{h['benign_instructions']['unsafe_flag_rate']:.1%}")
+    row("attacks vs benign instructions", "`prompt_attack` AUPRC", lambda h: f3(h["prompt_attack_auprc_attacks_vs_benign_instructions"]))
+    for c in sorted(hold[-1]["harmful_requests"]["category_head_recall"]):
+        row(f"harmful requests: {c} ({hold[-1]['harmful_requests']['category_n'][c]})", f"flagged by `{c}`",
+            lambda h: f"{h['harmful_requests']['category_head_recall'].get(c, float('nan')):.0%}")
+    return "\n".join(rows)
+
+
 def sources_table(counts):
     tm = counts["train_mixture"]
     dv = counts["dev"]
@@ -133,6 +178,8 @@ def main(argv=None):
         rep["heads_spec"] = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["heads"]
     counts = json.load(open(os.path.join(a.work, "counts.json")))
     loso = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(a.work, "loso", "loso_*.json")))]
+    hold = sorted((json.load(open(f)) for f in glob.glob(os.path.join(a.work, "holdout", "*.json"))),
+                  key=lambda h: [int(x) for x in h["version"].split(".")])
     q = rep.get("quantization_exact") or rep["quantization"]
     qd = rep["quantization"]
     chg = q.get("f1_change_int8_minus_fp32", {})
@@ -143,7 +190,7 @@ def main(argv=None):
     tt = rep["tensor_trust_prompt_attack (never trained)"]
     subs = {
         "HEAD_TABLE": head_table(rep), "FAMILY_TABLE": family_table(rep), "FP_TABLE": fp_table(rep),
-        "ML_TABLE": ml_table(rep), "LOSO_TABLE": loso_table(loso, rep), "SOURCES_TABLE": sources_table(counts),
+        "ML_TABLE": ml_table(rep), "LOSO_TABLE": loso_table(loso, rep), "HOLDOUT_TABLE": holdout_table(hold), "SOURCES_TABLE": sources_table(counts),
         "TRAIN_MIN": f"{rep['train_minutes']:.1f}", "TOTAL_MIN": f"{rep['total_minutes']:.1f}",
         "TRAIN_EXAMPLES": str(rep["train_examples"]), "MIXTURE_SIZE": str(sum(counts["train_mixture"].values())),
         "DEV_SIZE": str(sum(counts["dev"].values())),

@@ -74,6 +74,9 @@ MIX = {
     # synth.py: benign look-alikes, harmful contrasts, dilution
     "synth_benign_sensitive": (None, 2), "synth_help_seeking": (None, 3), "synth_harmful_contrast": (None, 1), "synth_diluted": (None, 1),
     "synth_diluted_response": (None, 1), "synth_benign_concat": (None, 1),
+    # synth.py v0.3: injections and look-alikes, purpose pairs, harmful statements and benign twins
+    "synth_injection": (None, 1), "synth_injection_benign": (None, 1), "synth_purpose_benign": (None, 2),
+    "synth_purpose_harmful": (None, 2), "synth_harmful_statement": (None, 2), "synth_benign_statement": (None, 2),
 }
 DEV_FRACTION = 0.1
 DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
@@ -133,6 +136,19 @@ def synthesize(d, dc, base, rng):
                                                        "gpteacher_roleplay_pair", "gpteacher_code_pair")]
     out += S.diluted(harmful_qs, benign + with_answers, bad, rng)
     out += S.benign_concat(benign, rng)
+    # v0.3 (synth.py): prompt injection beyond the jailbreak templates, with benign look-alikes;
+    # protective vs harmful purpose; harmful statements (sexual content, self-harm) with benign twins
+    docs = [x["response"] for x in with_answers] + [x["text"] for x in benign if len(x["text"]) >= 80]
+    att, ben = S.injections(benign, docs, rng)
+    attack = {"prompt_attack": 1, "hate": 0, "self_harm": 0, "sexual_content": 0}
+    out += [L.ex(t, dict(attack), "synth_injection", "jailbreak", group=g) for t, g in att if dc.ok(t)]
+    out += [L.ex(t, L.benign_labels(), "synth_injection_benign", "benign_instructions", group=g) for t, g in ben if dc.ok(t)]
+    ben, harm = S.purpose_pairs(rng)
+    out += [L.ex(t, L.benign_labels(), "synth_purpose_benign", "sensitive_benign", group=g) for t, g in ben]
+    out += [L.ex(t, L.unsafe_labels(c), "synth_purpose_harmful", "harmful_questions", group=g) for t, c, g in harm]
+    harm, ben = S.statements(rng)
+    out += [L.ex(t, L.unsafe_labels(c), "synth_harmful_statement", "toxicity", group=g) for t, c, g in harm]
+    out += [L.ex(t, L.benign_labels(), "synth_benign_statement", "sensitive_benign", group=g) for t, g in ben]
     return out
 
 

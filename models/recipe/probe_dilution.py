@@ -38,16 +38,17 @@ cases = [
     ("hateful prompt after one benign sentence", B[0] + " " + HATE, None),
     ("hateful prompt between 2+2 benign sentences", " ".join(B[:2] + [HATE] + B[2:4]), None),
 ]
-models = {k: load(p) for k, p in [("v0.1", sys.argv[1]), ("v0.2", sys.argv[2])]}
-print("| case | v0.1 `unsafe` | v0.2 `unsafe` |\n|---|---|---|")
+names = ["v" + read_bundle(p)[0]["version"] for p in sys.argv[1:3]]
+models = {k: load(p) for k, p in zip(names, sys.argv[1:3])}
+print(f"| case | {names[0]} `unsafe` | {names[1]} `unsafe` |\n|---|---|---|")
 for name, p, r in cases:
-    print(f"| {name} | {score(models['v0.1'], p, r):.2f} | {score(models['v0.2'], p, r):.2f} |")
+    print(f"| {name} | {score(models[names[0]], p, r):.2f} | {score(models[names[1]], p, r):.2f} |")
 
 if True:
     from models.recipe import eval_sets
     man, _ = read_bundle(sys.argv[2])
     thr = man['heads'][0]['thresholds']['balanced']
-    fl = [(score(models['v0.2'], t), t) for t in eval_sets.BENIGN_SENSITIVE]
+    fl = [(score(models[names[1]], t), t) for t in eval_sets.BENIGN_SENSITIVE]
     print('balanced', thr)
     for sc, t in sorted(fl, reverse=True)[:16]:
         print(f"{sc:.2f} {t}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command, end to end: load -> train -> export -> int8 -> calibrate -> evaluate -> bundle ->
 # precomputed exemplar embeddings (the engine's own, added as the bundle's embeddings.bin) -> fixtures
-# -> models/MODEL_CARD.md. Leave-one-family-out runs are separate: models/recipe/loso.sh.
+# -> hold-out scores -> models/MODEL_CARD.md. Leave-one-family-out runs are separate: models/recipe/loso.sh.
 #   models/recipe/run.sh [path/to/shared/data]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,6 +25,8 @@ src = open(d).read()
 open(d, "w").write(re.sub(r"DEFAULT_MODEL_SHA256 = '[0-9a-f]{64}'", f"DEFAULT_MODEL_SHA256 = '{hashlib.sha256(b).hexdigest()}'", src))
 PYEOF
 PYTHONPATH="$ROOT" "$PY" models/recipe/make_fixtures.py
+# the independent hold-out sets (eval_holdout.py) -> models/recipe/results/holdout/<version>.json
+PYTHONPATH="$ROOT" "$PY" -m models.recipe.holdout models/parapet-guard.parapet > /dev/null
 # the reports the model card is generated from (committed), then the card itself
 cp models/recipe/work/report.json models/recipe/work/counts.json models/recipe/results/
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.card --work models/recipe/results

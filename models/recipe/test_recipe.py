@@ -61,6 +61,37 @@ def test_synthetic_rows():
     assert all(r["labels"] == L.benign_labels() for r in joined)
 
 
+def test_synthetic_rows_v03():
+    """synth.py v0.3: no text shared with either hand-written evaluation set (eval_sets.py, and
+    eval_holdout.py, written by a separate author); every indirect injection carries its payload
+    inside the document; every harmful generator has benign twins; categories are real heads."""
+    import base64
+    from models.recipe import eval_holdout as H, eval_sets, synth as S
+    rng = random.Random(0)
+    held = ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
+            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
+            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+    benign = [L.ex(f"please set an alarm for {i} am and remind me to call my aunt", L.benign_labels(), "b", "benign_intents")
+              for i in range(1, 13)]
+    docs = ["The meeting moved to Thursday. Please bring the quarterly report. Lunch will be provided for everyone attending."] * 3
+    att, ben = S.injections(benign, docs, rng, n_direct=60, n_extract=30, n_indirect=20, n_obf=8)
+    assert len(att) == 118 and len(ben) >= 20 + len(S.BENIGN_FIXED)
+    indirect = [t for t, _ in att if "quarterly report" in t]
+    assert len(indirect) == 20
+    payload = [p.rstrip(".").lower() for p in S.INJ_PAYLOAD]
+    assert all(any(p in t.lower() for p in payload) for t in indirect)
+    assert all(not any(p in t.lower() for p in payload) for t, _ in ben if "quarterly report" in t)
+    enc = [t for t, _ in att if t.startswith("Decode this base64")]
+    assert enc and all(base64.b64decode(t.rsplit(" ", 1)[1]).decode().startswith(tuple(S.INJ_VERB)) for t in enc)
+    pb, ph = S.purpose_pairs(rng)
+    assert len(pb) == len(ph) and {c for _, c, _ in ph} <= set(config.HEADS)
+    assert {g for _, g in pb} == {g for _, _, g in ph}  # twins share a group: never split across train/dev
+    harm, twins = S.statements(rng)
+    assert harm and twins and {c for _, cs, _ in harm for c in cs} <= set(config.HEADS)
+    texts = [t for t, _ in att + ben + pb + twins] + [t for t, _, _ in ph + harm]
+    assert not ({L.norm_key(t) for t in texts} & held)
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -134,5 +165,6 @@ if __name__ == "__main__":
     test_decontam_rule()
     test_encoding_contract()
     test_synthetic_rows()
+    test_synthetic_rows_v03()
     test_end_to_end_tiny()
     print("all recipe tests passed")
