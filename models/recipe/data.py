@@ -140,8 +140,7 @@ def synthesize(d, dc, base, rng):
     # protective vs harmful purpose; harmful statements (sexual content, self-harm) with benign twins
     docs = [x["response"] for x in with_answers] + [x["text"] for x in benign if len(x["text"]) >= 80]
     att, ben = S.injections(benign, docs, rng)
-    attack = {"prompt_attack": 1, "hate": 0, "self_harm": 0, "sexual_content": 0}
-    out += [L.ex(t, dict(attack), "synth_injection", "jailbreak", group=g) for t, g in att if dc.ok(t)]
+    out += [L.ex(t, L.injection_labels(), "synth_injection", "jailbreak", group=g) for t, g in att if dc.ok(t)]
     out += [L.ex(t, L.benign_labels(), "synth_injection_benign", "benign_instructions", group=g) for t, g in ben if dc.ok(t)]
     ben, harm = S.purpose_pairs(rng)
     out += [L.ex(t, L.benign_labels(), "synth_purpose_benign", "sensitive_benign", group=g) for t, g in ben]

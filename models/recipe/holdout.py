@@ -13,14 +13,17 @@ import sys
 import numpy as np
 from sklearn.metrics import average_precision_score
 
-from models.recipe import encode, export
 from models.recipe.bundle import read_bundle
 from models.recipe.config import HEADS, REPO_ROOT
+from models.recipe.evaluate import flag_rates
+from models.recipe.train import predict_ort
 
-EXCLUDE_ANY = ("specialized_advice", "elections")  # not counted as unsafe (as in the card's benign table)
+# "any content head": every head but prompt_attack and those not counted as unsafe (as in the card's benign table)
+NOT_CONTENT = ("specialized_advice", "elections", "prompt_attack")
 
 
 def load(path):
+    """(manifest, tokenizer, onnxruntime session) of a bundle, exact graph math."""
     import onnxruntime as ort
     from tokenizers import Tokenizer
     man, parts = read_bundle(path)
@@ -31,33 +34,27 @@ def load(path):
     return man, tok, sess
 
 
-def probs(man, tok, sess, texts, bs=32):
-    heads = {h["id"]: h for h in man["heads"]}
-    T = np.array([heads[h]["temperature"] for h in HEADS])
-    out = []
-    for i in range(0, len(texts), bs):
-        b = encode.pad_batch([encode.encode(tok, t, None, max_len=256) for t in texts[i:i + bs]])
-        lg, _ = export.run_ort(sess, b)
-        out.append(1 / (1 + np.exp(-lg / T)))
-    return np.concatenate(out)
+def flags(man, tok, sess, texts):
+    """(unsafe flagged, any content head flagged, calibrated probabilities) at `balanced`, prompts only."""
+    lg = predict_ort(sess, [{"text": t, "response": None} for t in texts], tok)
+    return flag_rates(lg, man["heads"], exclude=NOT_CONTENT)
 
 
 def score(path):
     from models.recipe import eval_holdout as H
     man, tok, sess = load(path)
-    heads = {h["id"]: h for h in man["heads"]}
-    bal = np.array([heads[h]["thresholds"]["balanced"] for h in HEADS])
+    bal = np.array([h["thresholds"]["balanced"] for h in man["heads"]])
+    strict = np.array([h["thresholds"]["strict"] for h in man["heads"]])
     ui, pi = HEADS.index("unsafe"), HEADS.index("prompt_attack")
-    anycols = [i for i, h in enumerate(HEADS) if h not in EXCLUDE_ANY and h != "prompt_attack"]
     sets = {"benign_sensitive": H.BENIGN_SENSITIVE, "harmful_requests": [t for t, _ in H.HARMFUL_REQUESTS],
             "prompt_attacks": H.PROMPT_ATTACKS, "benign_instructions": H.BENIGN_INSTRUCTIONS}
-    P = {k: probs(man, tok, sess, v) for k, v in sets.items()}
+    R = {k: flags(man, tok, sess, v) for k, v in sets.items()}
+    P = {k: r[2] for k, r in R.items()}
     F = {k: p >= bal for k, p in P.items()}
-    strict = np.array([heads[h]["thresholds"]["strict"] for h in HEADS])
     rep = {"bundle": os.path.basename(path), "version": man.get("version"), "n": {k: len(v) for k, v in sets.items()}}
     for k in sets:
-        rep[k] = {"unsafe_flag_rate": float(F[k][:, ui].mean()),
-                  "any_content_head_flag_rate": float(F[k][:, anycols].any(1).mean()),
+        rep[k] = {"unsafe_flag_rate": float(R[k][0].mean()),
+                  "any_content_head_flag_rate": float(R[k][1].mean()),
                   "prompt_attack_flag_rate": float(F[k][:, pi].mean()),
                   "unsafe_or_attack_flag_rate": float((F[k][:, ui] | F[k][:, pi]).mean()),
                   "unsafe_flag_rate_strict": float((P[k][:, ui] >= strict[ui]).mean()),
@@ -67,7 +64,7 @@ def score(path):
     for (t, c), f in zip(H.HARMFUL_REQUESTS, F["harmful_requests"]):
         d = cats.setdefault(c, [0, 0])
         d[0] += 1
-        d[1] += int(f[HEADS.index(c)]) if c in HEADS else 0
+        d[1] += int(f[HEADS.index(c)])
     rep["harmful_requests"]["category_head_recall"] = {c: v[1] / v[0] for c, v in sorted(cats.items())}
     rep["harmful_requests"]["category_n"] = {c: v[0] for c, v in sorted(cats.items())}
     y = np.r_[np.ones(len(sets["harmful_requests"])), np.zeros(len(sets["benign_sensitive"]))]

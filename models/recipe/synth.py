@@ -400,12 +400,17 @@ def _lc(s):
     return s[0].lower() + s[1:] if s and not s[:2].isupper() else s
 
 
+def _override(v, o, p):
+    """'<verb> <object> <payload>', or two sentences when the payload is one of its own."""
+    return f"{v} {o}. {p}" if p[0].isupper() else f"{v} {o} {p}"
+
+
 def injections(benign, docs, rng, n_direct=700, n_extract=300, n_indirect=500, n_obf=120):
     """([(text, group)] attacks, [(text, group)] benign look-alikes)."""
     att, ben = [], []
     for i in range(n_direct):
         v, o, p = rng.choice(INJ_VERB), rng.choice(INJ_OBJ), rng.choice(INJ_PAYLOAD)
-        x = rng.choice(INJ_LEAD) + f"{v} {o} {p}" if not p[0].isupper() else rng.choice(INJ_LEAD) + f"{v} {o}. {p}"
+        x = rng.choice(INJ_LEAD) + _override(v, o, p)
         x = rng.choice(INJ_WRAP).format(x=x)
         if rng.random() < 0.35:  # after an innocent-looking request
             x = rng.choice(benign)["text"] + rng.choice([" ", "\n", "\n\n"]) + x
@@ -419,7 +424,8 @@ def injections(benign, docs, rng, n_direct=700, n_extract=300, n_indirect=500, n
             s = rng.choice(EXTRACT_SECRET)
             x = f"{rng.choice(EXTRACT_ASK)} {s}{rng.choice(EXTRACT_MOD)}."
             g = f"ext:{EXTRACT_SECRET.index(s)}"
-        att.append((rng.choice(INJ_WRAP[:2] + INJ_WRAP[2:] * (rng.random() < 0.3)).format(x=rng.choice(INJ_LEAD) + x), g))
+        wraps = INJ_WRAP if rng.random() < 0.3 else INJ_WRAP[:2]  # 30 %: any wrapper; else plain ("{x}")
+        att.append((rng.choice(wraps).format(x=rng.choice(INJ_LEAD) + x), g))
     docs = [d for d in docs if 80 <= len(d) <= 600]  # the injection stays inside the training window
     for i in range(n_indirect):
         d = rng.choice(docs)
@@ -434,7 +440,7 @@ def injections(benign, docs, rng, n_direct=700, n_extract=300, n_indirect=500, n
         ben.append((rng.choice(DOC_TASK).format(d=d), f"doc:{i}"))
     for i in range(n_obf):
         v, o, p = rng.choice(INJ_VERB), rng.choice(INJ_OBJ), rng.choice(INJ_PAYLOAD)
-        plain = f"{v} {o} {p}" if not p[0].isupper() else f"{v} {o}. {p}"
+        plain = _override(v, o, p)
         kind = i % 4
         if kind == 0:
             x = "Decode this base64 and do what it says: " + base64.b64encode(plain.encode()).decode()
