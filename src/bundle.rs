@@ -52,6 +52,13 @@ pub struct HeadSpec {
     pub temperature: f32,
     /// Default thresholds per preset.
     pub thresholds: PresetThresholds,
+    /// Gate of the short-window cascade, fitted by the recipe on diluted dev text
+    /// (`examples/fit_gates.rs`): a full window whose probability for this head reaches it gets
+    /// its short windows scored. Heads without one do not open the cascade; a bundle where no
+    /// head has one uses the engine's default gate ([`crate::guard::FINE_GATE`] on `unsafe`
+    /// and `prompt_attack`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fine_gate: Option<f32>,
 }
 
 fn one() -> f32 {
@@ -442,10 +449,11 @@ impl Bundle {
             let ok = |x: f32| (0.0..=1.0).contains(&x);
             if !(h.temperature.is_finite() && h.temperature > 0.0)
                 || !(ok(t.strict) && ok(t.balanced) && ok(t.permissive))
+                || h.fine_gate.is_some_and(|g| !ok(g))
             {
                 return Err(Error::bundle(
                     "BAD_MANIFEST",
-                    format!("head '{}' has an invalid temperature or threshold", h.id),
+                    format!("head '{}' has an invalid temperature, threshold or fine_gate", h.id),
                 ));
             }
         }

@@ -29,11 +29,12 @@ use web_time::Instant;
 /// Largest text (prompt plus response, UTF-8 bytes) one check accepts. A check is linear in
 /// length, so this bounds time and memory; longer inputs should be split by the caller.
 pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
-/// Gate of the short-window stage: a full window whose `unsafe` or `prompt_attack`
-/// probability reaches this gets its short windows scored. Plain benign prose stays below it
-/// (a library notice: 0.007), so such documents cost no second pass; a harmful passage inside
-/// benign text scored 0.013–0.29 in full windows in our examples (a pipe-bomb sentence after 40
-/// sentences about alchemy: 0.013, then 0.95 with short windows).
+/// Default gate of the short-window stage, for bundles whose manifest fits none
+/// ([`crate::bundle::HeadSpec::fine_gate`]): a full window whose `unsafe` or `prompt_attack`
+/// probability reaches this gets its short windows scored. It was set by hand on a few
+/// examples (a pipe-bomb sentence after 40 sentences about alchemy scored 0.013 in full windows,
+/// then 0.95 with short windows); it opens on most longer benign text, which the fitted gates
+/// of bundles from v0.3.1 on avoid.
 pub const FINE_GATE: f32 = 0.01;
 /// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
 const BATCH: usize = 8;
@@ -126,6 +127,8 @@ pub struct Guard {
     engine_note: String,
     /// The engine asked for at load; image models loaded later follow it.
     engine_choice: EngineChoice,
+    /// Short-window gate per head (see [`Guard::gates`]).
+    gates: Vec<Option<f32>>,
 }
 
 /// The optional image model of a guard.
@@ -330,7 +333,9 @@ impl Guard {
         let model_ms = ms(t);
         let t = Instant::now();
         let constitution = Constitution::default_for(&m.heads);
+        let gates = gates_of(&m.heads);
         let mut guard = Guard {
+            gates,
             sha256: bundle.sha256.clone(),
             manifest: m,
             encoder,
@@ -704,40 +709,25 @@ impl Guard {
         self.complete(&p.subset(&keep), probs, embs)
     }
 
-    /// Whether a full window's calibrated head probabilities call for its short windows:
-    /// the `unsafe` or `prompt_attack` head at [`FINE_GATE`] or more (a harmful passage
-    /// diluted by benign context still lifts them), or always when the bundle has neither.
+    /// The short-window gate of each head, in head order: the bundle's fitted
+    /// [`crate::bundle::HeadSpec::fine_gate`]s, or, when it fits none, [`FINE_GATE`] on
+    /// `unsafe` and `prompt_attack`. A full window opens its short windows when any head with
+    /// a gate reaches it; with no gate at all (a bundle with neither head) every one opens.
+    pub fn gates(&self) -> &[Option<f32>] {
+        &self.gates
+    }
+
+    /// Whether a full window's calibrated head probabilities call for its short windows
+    /// under this guard's gates ([`Guard::gates`]).
     pub fn fine_gate(&self, probs: &[f32]) -> bool {
-        let heads = &self.manifest.heads;
-        let mut any = false;
-        for (i, h) in heads.iter().enumerate() {
-            if h.id == "unsafe" || h.id == "prompt_attack" {
-                any = true;
-                if probs.get(i).copied().unwrap_or(1.0) >= FINE_GATE {
-                    return true;
-                }
-            }
-        }
-        !any
+        gate_open(&self.gates, probs)
     }
 
     /// Short windows of `p` to run: those overlapping a full window (same view) whose outputs
     /// (given by `main`, calibrated) pass the gate. Full windows without outputs yet do not
     /// count.
     pub(crate) fn select_fine<'a>(&self, p: &PreparedCheck, main: impl Fn(usize) -> Option<&'a [f32]>) -> Vec<usize> {
-        let hot: Vec<usize> = (0..p.windows.len())
-            .filter(|&i| p.meta[i].0 == WindowSet::Main && main(i).is_some_and(|pr| self.fine_gate(pr)))
-            .collect();
-        (0..p.windows.len())
-            .filter(|&i| p.meta[i].0 == WindowSet::Fine)
-            .filter(|&i| {
-                let (a, b) = p.windows[i].span;
-                hot.iter().any(|&j| {
-                    let (c, d) = p.windows[j].span;
-                    p.meta[j].1 == p.meta[i].1 && a < d && c < b
-                })
-            })
-            .collect()
+        select_fine_with(&self.gates, p, main)
     }
 
     /// Tokenizes and windows a prompt check (every view of the text) without running the
@@ -887,10 +877,39 @@ impl Guard {
         let embs: Vec<Vec<f32>> = embeddings.chunks(d.max(1)).take(n).map(<[f32]>::to_vec).collect();
         // The backend ran every short window; keep those the cascade would have run, so the
         // verdict is the one tract gives.
+        Ok(self.complete_gated(p, &probs, &embs, &self.gates)?.0)
+    }
+
+    /// Indices of the short windows of `p` the cascade runs under `gates`, given calibrated
+    /// outputs of every window.
+    pub fn gated_windows(p: &PreparedCheck, probs: &[Vec<f32>], gates: &[Option<f32>]) -> Vec<usize> {
+        select_fine_with(gates, p, |i| probs.get(i).map(Vec::as_slice))
+    }
+
+    /// Finishes a prepared check from calibrated outputs of *every* window (short ones
+    /// included), keeping only the short windows the cascade would run under `gates` (one per
+    /// head, as [`Guard::gates`]); also returns how many short windows that is. Lets a tool
+    /// try gates without running the model again (`examples/fit_gates.rs`).
+    pub fn complete_gated(
+        &self,
+        p: &PreparedCheck,
+        probs: &[Vec<f32>],
+        embs: &[Vec<f32>],
+        gates: &[Option<f32>],
+    ) -> Result<(Verdict, usize)> {
+        let n = p.windows.len();
+        if probs.len() != n || embs.len() != n {
+            return Err(Error::inference(format!(
+                "{n} windows were prepared but {} results came back",
+                probs.len().min(embs.len())
+            )));
+        }
         let mut keep: Vec<usize> = (0..n).filter(|&i| p.meta[i].0 != WindowSet::Fine).collect();
-        keep.extend(self.select_fine(p, |i| Some(probs[i].as_slice())));
+        let fine = Self::gated_windows(p, probs, gates);
+        let k = fine.len();
+        keep.extend(fine);
         let (kp, ke) = keep.iter().map(|&i| (probs[i].clone(), embs[i].clone())).unzip();
-        self.complete(&p.subset(&keep), kp, ke)
+        Ok((self.complete(&p.subset(&keep), kp, ke)?, k))
     }
 
     /// Embeddings of the windows of a prompt (one per window), for tools that study exemplar
@@ -1114,6 +1133,55 @@ pub(crate) enum WindowSet {
     Fine,
     /// A response's windows without its prompt, scored by exemplar categories only.
     Alone,
+}
+
+/// Gates of a bundle's heads: their fitted `fine_gate`s, or [`FINE_GATE`] on `unsafe` and
+/// `prompt_attack` when the manifest fits none.
+fn gates_of(heads: &[crate::bundle::HeadSpec]) -> Vec<Option<f32>> {
+    if heads.iter().any(|h| h.fine_gate.is_some()) {
+        heads.iter().map(|h| h.fine_gate).collect()
+    } else {
+        heads
+            .iter()
+            .map(|h| (h.id == "unsafe" || h.id == "prompt_attack").then_some(FINE_GATE))
+            .collect()
+    }
+}
+
+/// Whether calibrated probabilities open the cascade under `gates`: any gated head at or
+/// above its gate (a missing probability counts as open), or always when no head is gated.
+fn gate_open(gates: &[Option<f32>], probs: &[f32]) -> bool {
+    let mut any = false;
+    for (i, g) in gates.iter().enumerate() {
+        if let Some(g) = g {
+            any = true;
+            if probs.get(i).copied().unwrap_or(1.0) >= *g {
+                return true;
+            }
+        }
+    }
+    !any
+}
+
+/// Short windows of `p` overlapping a full window (same view) whose outputs open `gates`.
+fn select_fine_with<'a>(
+    gates: &[Option<f32>],
+    p: &PreparedCheck,
+    main: impl Fn(usize) -> Option<&'a [f32]>,
+) -> Vec<usize> {
+    let hot: Vec<usize> = (0..p.windows.len())
+        .filter(|&i| p.meta[i].0 == WindowSet::Main && main(i).is_some_and(|pr| gate_open(gates, pr)))
+        .collect();
+    (0..p.windows.len())
+        .filter(|&i| p.meta[i].0 == WindowSet::Fine)
+        .filter(|&i| {
+            let (a, b) = p.windows[i].span;
+            hot.iter().any(|&j| {
+                let (c, d) = p.windows[j].span;
+                p.meta[j].1 == p.meta[i].1 && a < d && c < b
+            })
+        })
+        .collect()
 }
 
 /// A text check tokenized and windowed, ready for a model run: by the guard itself, or by an

@@ -383,6 +383,12 @@ fn bad_manifest_and_wrong_kind() {
     m.heads[0].thresholds.balanced = 1.5;
     bad.push(("threshold 1.5", m));
     let mut m = l.manifest.clone();
+    m.heads[0].fine_gate = Some(-0.1);
+    bad.push(("fine_gate -0.1", m));
+    let mut m = l.manifest.clone();
+    m.heads[0].fine_gate = Some(1.5);
+    bad.push(("fine_gate 1.5", m));
+    let mut m = l.manifest.clone();
     m.max_seq_len = 4;
     bad.push(("max_seq_len 4", m));
     let mut m = l.manifest.clone();
