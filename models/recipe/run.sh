@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command, end to end: load -> train -> export -> int8 -> calibrate -> evaluate -> bundle ->
-# precomputed exemplar embeddings (the engine's own, added as the bundle's embeddings.bin) -> fixtures
-# -> hold-out scores -> models/MODEL_CARD.md. Leave-one-family-out runs are separate: models/recipe/loso.sh.
+# precomputed exemplar embeddings (the engine's own, added as the bundle's embeddings.bin) -> fitted
+# short-window gates (manifest) -> fixtures -> hold-out scores -> models/MODEL_CARD.md. Leave-one-family-out runs are separate: models/recipe/loso.sh.
 #   models/recipe/run.sh [path/to/shared/data]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -11,6 +11,9 @@ cd "$ROOT"
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.train --data "$DATA"
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.drift --data "$DATA"   # exact-math fp32 vs int8 drift
 cargo run --release --example embed_cache -- models/parapet-guard.parapet
+# the short-window cascade's gates, fitted on long dev texts and stored in the manifest
+PYTHONPATH="$ROOT" "$PY" -m models.recipe.gate_cases --data "$DATA" --out models/recipe/work/gate-cases.jsonl
+cargo run --release --example fit_gates -- models/parapet-guard.parapet models/recipe/work/gate-cases.jsonl --json models/recipe/work/gates.json --write
 "$PY" - <<'PYEOF'
 import hashlib, json, os
 r = "models/recipe/work/report.json"
@@ -28,5 +31,5 @@ PYTHONPATH="$ROOT" "$PY" models/recipe/make_fixtures.py
 # the independent hold-out sets (eval_holdout.py) -> models/recipe/results/holdout/<version>.json
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.holdout models/parapet-guard.parapet > /dev/null
 # the reports the model card is generated from (committed), then the card itself
-cp models/recipe/work/report.json models/recipe/work/counts.json models/recipe/results/
+cp models/recipe/work/report.json models/recipe/work/counts.json models/recipe/work/gates.json models/recipe/results/
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.card --work models/recipe/results

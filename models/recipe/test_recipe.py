@@ -92,6 +92,59 @@ def test_synthetic_rows_v03():
     assert not ({L.norm_key(t) for t in texts} & held)
 
 
+def test_synthetic_rows_v04():
+    """synth.py v0.4: sizes in range, deterministic, no text shared with either evaluation set,
+    harmful and benign twins never share a text, labels as intended (data.v04_rows), and the
+    adult-sexual rows are child_sexual_exploitation negatives that never mention a minor."""
+    import re
+    from models.recipe import card, eval_holdout as H, eval_sets, synth as S
+    held = ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
+            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
+            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+    harm, ben = S.harmful_breadth(random.Random(0))
+    assert (harm, ben) == S.harmful_breadth(random.Random(0))
+    assert 1500 <= len(harm) <= 2500 and 1500 <= len(ben) <= 2500
+    assert {c for _, c, _ in harm} == {"indiscriminate_weapons", "violent_crimes", "self_harm", "privacy", "nonviolent_crimes"}
+    att, pben = S.persona_jailbreaks(random.Random(0))
+    assert (att, pben) == S.persona_jailbreaks(random.Random(0))
+    assert 800 <= len(att) <= 1200 and 800 <= len(pben) <= 1200
+    assert {c for _, c, _ in att} <= set(config.HEADS) | {None}
+    assert not any(re.search(r"\b(ignore|disregard)\b", t, re.I) for t, _, _ in att)  # persona, not override
+    cse = S.cse_negatives(random.Random(0))
+    assert cse == S.cse_negatives(random.Random(0)) and 400 <= len(cse) <= 700
+    minor = re.compile(r"\b(child\w*|kids?|teen\w*|minors?|school\w*|girls?|boys?|young\w*|bab(y|ies)|daughters?|sons?|"
+                       r"underage|toddlers?|students?|(1[0-7]|[1-9])[- ]?(years?[- ]old|yo))\b", re.I)
+    for t, k, _ in cse:
+        if k != "child":
+            assert not minor.search(t), t
+            assert all(int(n) >= 18 for n in re.findall(r"\d+", t)), t
+    bad_keys = {L.norm_key(t) for t, _, _ in harm + att} | {L.norm_key(t) for t, k, _ in cse if k in ("explicit", "narrative")}
+    good_keys = {L.norm_key(t) for t, _ in ben + pben} | {L.norm_key(t) for t, k, _ in cse if k == "child"}
+    assert not (bad_keys & good_keys)
+    texts = [t for t, _, _ in harm + att + cse] + [t for t, _ in ben + pben]
+    assert not ({L.norm_key(t) for t in texts} & held)
+
+    class Keep:
+        def ok(self, *s):
+            return True
+    rows = D.v04_rows(Keep(), random.Random(0))
+    by = {}
+    for x in rows:
+        by.setdefault(x["source"], []).append(x)
+        assert set(x["labels"]) <= set(config.HEADS)
+    assert set(by) <= set(D.MIX) and all(card.info(s) != ("?", "?") for s in by)
+    assert all(x["labels"]["unsafe"] == 1 and x["labels"]["prompt_attack"] == 0 and
+               sum(x["labels"].get(c) == 1 for c in L.CATS) == 1 for x in by["synth_harmful_breadth"])
+    for s in ("synth_benign_breadth", "synth_persona_benign", "synth_child_benign"):
+        assert all(x["labels"] == L.benign_labels() for x in by[s]), s
+    assert all(x["labels"]["prompt_attack"] == 1 and x["labels"]["unsafe"] == 1 for x in by["synth_persona_jailbreak"])
+    for s in ("synth_adult_sexual", "synth_adult_sexual_statement", "synth_adult_sex_question", "synth_child_benign"):
+        assert by[s] and all(x["labels"]["child_sexual_exploitation"] == 0 for x in by[s]), s
+    for s in ("synth_adult_sexual", "synth_adult_sexual_statement"):
+        assert all(x["labels"]["sexual_content"] == 1 and x["labels"].get("unsafe") in (1, None) for x in by[s]), s
+    assert all(x["labels"]["unsafe"] == 0 and "sexual_content" not in x["labels"] for x in by["synth_adult_sex_question"])
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -166,5 +219,6 @@ if __name__ == "__main__":
     test_encoding_contract()
     test_synthetic_rows()
     test_synthetic_rows_v03()
+    test_synthetic_rows_v04()
     test_end_to_end_tiny()
     print("all recipe tests passed")
