@@ -14,14 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = args.next().unwrap_or_else(|| path.clone());
     let bundle = Bundle::from_bytes(&std::fs::read(&path)?)?;
     // Every part but an old cache, in manifest order.
-    let keep: Vec<(String, Vec<u8>)> = bundle
-        .manifest
-        .parts
-        .iter()
-        .filter(|p| p.name != EMBEDDING_CACHE_PART)
-        .map(|p| (p.name.clone(), bundle.part(&p.name).unwrap_or_default().to_vec()))
-        .collect();
-    let refs: Vec<(&str, &[u8])> = keep.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let refs: Vec<(&str, &[u8])> =
+        bundle.parts_in_order().into_iter().filter(|(n, _)| *n != EMBEDDING_CACHE_PART).collect();
     // Embed with the model itself, from a bundle without the cache.
     // tract: the reference engine (the int8 engine is checked against this part at load).
     let guard = Guard::from_bundle_bytes_with(&Bundle::write(&bundle.manifest, &refs), None, EngineChoice::Tract)?;

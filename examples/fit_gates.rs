@@ -195,10 +195,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // both "off" would read as "no fitted gates"; keep the cascade shut instead
             m.heads[iu].fine_gate = Some(1.0);
         }
-        let keep: Vec<(String, Vec<u8>)> =
-            m.parts.iter().map(|p| (p.name.clone(), bundle.part(&p.name).unwrap_or_default().to_vec())).collect();
-        let refs: Vec<(&str, &[u8])> = keep.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-        let out = Bundle::write(&m, &refs);
+        let out = Bundle::write(&m, &bundle.parts_in_order());
         let check = Bundle::from_bytes(&out)?;
         std::fs::write(&path, &out)?;
         println!("{path}: gates written; bundle {} bytes, sha256 {}", out.len(), check.sha256);

@@ -465,6 +465,12 @@ impl Bundle {
         self.parts.get(name).and_then(|r| self.data.get(r.clone()))
     }
 
+    /// Every part as `(name, bytes)`, in manifest order: what [`Bundle::write`] takes to write
+    /// the same bundle again (e.g. under a changed manifest), without copying the parts.
+    pub fn parts_in_order(&self) -> Vec<(&str, &[u8])> {
+        self.manifest.parts.iter().filter_map(|p| Some((p.name.as_str(), self.part(&p.name)?))).collect()
+    }
+
     /// Writes a bundle (used by tests and tools; the recipe has a Python twin).
     /// `manifest.parts` is filled in from `parts`.
     pub fn write(manifest: &Manifest, parts: &[(&str, &[u8])]) -> Vec<u8> {

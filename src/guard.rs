@@ -34,7 +34,7 @@ pub const MAX_INPUT_BYTES: usize = 8 * 1024 * 1024;
 /// probability reaches this gets its short windows scored. It was set by hand on a few
 /// examples (a pipe-bomb sentence after 40 sentences about alchemy scored 0.013 in full windows,
 /// then 0.95 with short windows); it opens on most longer benign text, which the fitted gates
-/// of bundles from v0.3.1 on avoid.
+/// of bundles from v0.4.0 on avoid.
 pub const FINE_GATE: f32 = 0.01;
 /// Windows per model call: bounds peak memory on long inputs while amortising call overhead.
 const BATCH: usize = 8;

@@ -386,10 +386,7 @@ fn with_gates(gates: &[(&str, f32)]) -> Guard {
     for h in m.heads.iter_mut() {
         h.fine_gate = gates.iter().find(|(id, _)| *id == h.id).map(|&(_, g)| g);
     }
-    let parts: Vec<(String, Vec<u8>)> =
-        m.parts.iter().map(|p| (p.name.clone(), b.part(&p.name).unwrap().to_vec())).collect();
-    let refs: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
-    Guard::from_bundle_bytes(&Bundle::write(&m, &refs)).unwrap()
+    Guard::from_bundle_bytes(&Bundle::write(&m, &b.parts_in_order())).unwrap()
 }
 
 #[test]

@@ -54,9 +54,6 @@ def build(dev, rng, n=250):
                 and 40 <= len(x["response"]) <= 600 and not x["source"].startswith("synth")]
     sensitive = [x for x in dev if x["response"] is None and x["labels"].get("unsafe") == 0
                  and 20 <= len(x["text"]) <= 400 and x["family"] in ("sensitive_benign", "toxicity")]
-    if not sensitive:  # family names differ between recipe versions: fall back to any benign prompt
-        sensitive = [x for x in dev if x["response"] is None and x["labels"].get("unsafe") == 0
-                     and x["labels"].get("prompt_attack") != 1 and 20 <= len(x["text"]) <= 400]
     cases = []
 
     def add(prompt, response, label, kind):
