@@ -143,10 +143,9 @@ export async function runWarm(env) {
   // onnxruntime-web runs the model windows parapet's check runs, as one batch like parapet
   // (a PreparedCheck lists the full windows first). parapet may also run short 64-token windows
   // inside a full window whose gated head reaches its gate (its cascade against diluted harmful
-  // passages; the bundle's fitted `fine_gate`s, or 0.01 on unsafe and prompt_attack): that cost
-  // stays in parapet's time, flagged "cascade" below.
-  const fitted = manifest.heads.filter((h) => h.fine_gate != null).map((h) => [h.id, h.fine_gate]);
-  const gates = fitted.length ? fitted : [['unsafe', 0.01], ['prompt_attack', 0.01]];
+  // passages; the guard's gates, `info.gates`): that cost stays in parapet's time, flagged
+  // "cascade" below.
+  const gates = Object.entries(guard.info.gates);
   const tasks = {};
   for (const n of LENGTHS) {
     const v = guard.checkPrompt(texts[n]);

@@ -75,6 +75,11 @@ pub struct BundleInfo {
     pub build: &'static str,
     /// Where the load's time went.
     pub load_ms: LoadTimings,
+    /// The short-window cascade's gate per head that has one (head id → calibrated
+    /// probability a full window must reach for its short windows to run; see
+    /// [`Guard::gates`]): the bundle's fitted `fine_gate`s, or 0.01 on `unsafe` and
+    /// `prompt_attack` for a bundle without fitted gates. Heads not listed never open it.
+    pub gates: std::collections::BTreeMap<String, f32>,
 }
 
 /// Milliseconds spent in each phase of loading a guard (`info().load_ms`; `guard.info.loadMs`
@@ -630,6 +635,7 @@ impl Guard {
             engine_note: self.engine_note.clone(),
             build: crate::BUILD,
             load_ms: self.load_ms,
+            gates: m.heads.iter().zip(&self.gates).filter_map(|(h, g)| g.map(|g| (h.id.clone(), g))).collect(),
         }
     }
 

@@ -424,6 +424,12 @@ fn the_cascade_follows_the_bundle_gates() {
         let want = (h.id == "unsafe" || h.id == "prompt_attack").then_some(parapet::guard::FINE_GATE);
         assert_eq!(*gate, want, "{}", h.id);
     }
+    // info() lists exactly the heads with a gate, by id.
+    let listed = |guard: &Guard| guard.info().gates.into_iter().collect::<Vec<_>>();
+    assert_eq!(listed(&legacy), vec![("prompt_attack".to_string(), parapet::guard::FINE_GATE), ("unsafe".to_string(), parapet::guard::FINE_GATE)]);
+    assert_eq!(listed(&open), vec![("unsafe".to_string(), 0.0)]);
+    let shipped: Vec<_> = g.manifest().heads.iter().zip(g.gates()).filter_map(|(h, x)| x.map(|x| (h.id.clone(), x))).collect();
+    assert_eq!(listed(g), shipped);
 
     // A check runs exactly the short windows its guard's gates select: its verdict is the one
     // completed from every window's outputs with those windows kept.

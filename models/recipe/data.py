@@ -85,6 +85,11 @@ MIX = {
     "synth_adult_sex_question": (None, 1), "synth_child_benign": (None, 1),
     # passages of benign answers as prompts (pasted documents are not attacks)
     "synth_long_benign": (None, 1),
+    # synth.py v0.5: non-hateful mentions of groups / hateful claims / profanity with hateful twins;
+    # instructions to an AI and pasted technical documents that are not attacks, with attack twins
+    # (counter-speech upsampled with its twins: v0.4.0 flagged 62 % of HateCheck's non-hateful dev rows)
+    "synth_counter_speech": (None, 2), "synth_counter_speech_harmful": (None, 2),
+    "synth_attack_lookalike": (None, 1), "synth_attack_lookalike_attack": (None, 1),
 }
 DEV_FRACTION = 0.1
 DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
@@ -161,6 +166,14 @@ def synthesize(d, dc, base, rng):
     # and non-sexual mentions of children as child_sexual_exploitation negatives
     out += v04_rows(dc, rng)
     out += long_benign(base, rng)
+    # v0.5 (synth.py): over-blocking of v0.4.0. Counter-speech, reports of hate, negated claims, praise,
+    # neutral identity statements and untargeted profanity (all heads 0) with twins that endorse the
+    # claims, dehumanise, exclude, threaten or swear at a group or a person (hate / harassment);
+    # system-prompt writing, role set-ups, format constraints, defenders' questions and pasted technical
+    # documents (all heads 0) with extraction, fixed-output hijacks, admin-mode claims and documents
+    # hiding an instruction to the AI (prompt_attack). Its own rng, after the others: the earlier
+    # generators' draws are unchanged.
+    out += v05_rows(dc, random.Random(20261201))
     return out
 
 
@@ -209,6 +222,18 @@ def v04_rows(dc, rng):
         lab, src, fam = kinds[k]
         if dc.ok(t):
             out.append(L.ex(t, dict(lab), src, fam, group=g))
+    return out
+
+
+def v05_rows(dc, rng):
+    """synth.py v0.5 generators as labelled rows (a function of its own so test_recipe checks the labels)."""
+    out = []
+    harm, ben = S.counter_speech(rng)
+    out += [L.ex(t, L.unsafe_labels(c), "synth_counter_speech_harmful", "toxicity", group=g) for t, c, g in harm if dc.ok(t)]
+    out += [L.ex(t, L.benign_labels(), "synth_counter_speech", "sensitive_benign", group=g) for t, g in ben if dc.ok(t)]
+    att, ben = S.attack_lookalikes(rng)
+    out += [L.ex(t, L.injection_labels(), "synth_attack_lookalike_attack", "jailbreak", group=g) for t, g in att if dc.ok(t)]
+    out += [L.ex(t, L.benign_labels(), "synth_attack_lookalike", "benign_instructions", group=g) for t, g in ben if dc.ok(t)]
     return out
 
 

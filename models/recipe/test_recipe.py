@@ -145,6 +145,68 @@ def test_synthetic_rows_v04():
     assert all(x["labels"]["unsafe"] == 0 and "sexual_content" not in x["labels"] for x in by["synth_adult_sex_question"])
 
 
+def test_synthetic_rows_v05():
+    """synth.py v0.5: sizes in range, deterministic, no text shared with either evaluation set, no slur,
+    harmful and benign twins never share a text, labels as intended (data.v05_rows), texts <= 1,500
+    characters, many groups (the dev split holds whole frames), and every document attack carries a
+    hidden instruction while no benign document does."""
+    import codecs
+    from models.recipe import eval_holdout as H, eval_sets, synth as S
+    held = ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
+            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
+            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+    harm, ben = S.counter_speech(random.Random(0))
+    assert (harm, ben) == S.counter_speech(random.Random(0))
+    assert 500 <= len(harm) <= 800 and 1000 <= len(ben) <= 1500, (len(harm), len(ben))
+    att, aben = S.attack_lookalikes(random.Random(0))
+    assert (att, aben) == S.attack_lookalikes(random.Random(0))
+    assert 450 <= len(att) <= 750 and 1200 <= len(aben) <= 1800, (len(att), len(aben))
+    texts = [t for t, _, _ in harm] + [t for t, _ in ben + att + aben]
+    assert all(len(t) <= 1500 for t in texts)
+    assert not ({L.norm_key(t) for t in texts} & held)
+    for seed in (20261201, 1, 2):  # data.v05_rows' seed, and others: templates, not one lucky draw
+        h2, b2 = S.counter_speech(random.Random(seed))
+        a2, ab2 = S.attack_lookalikes(random.Random(seed))
+        assert not ({L.norm_key(t) for t, _, _ in h2} | {L.norm_key(t) for t, _ in b2 + a2 + ab2}) & held, seed
+    assert not ({L.norm_key(t) for t, _, _ in harm} & {L.norm_key(t) for t, _ in ben})
+    assert not ({L.norm_key(t) for t, _ in att} & {L.norm_key(t) for t, _ in aben})
+    # slurs we never write (rot13 so that this file does not spell them out either)
+    slurs = {codecs.decode(w, "rot13") for w in ("avttre", "avttn", "snttbg", "sns", "xvxr", "fcvp", "puvax", "jrgonpx", "genaal",
+                                                  "ergneq", "qlxr", "tbbx", "gbjryurnq", "enturnq", "cnxv", "pbba", "ornare", "xnssve")}
+    for t in texts:
+        assert not (set(L.norm_key(t).split()) & slurs), t
+    assert len({g for _, _, g in harm}) >= 50 and len({g for _, g in ben}) >= 80
+    assert len({g for _, g in att}) >= 25 and len({g for _, g in aben}) >= 100
+    hidden = [h.lower() for h in S.AL_HIDDEN]
+    docs = [t for t, g in att if g.startswith("alhd")]
+    assert len(docs) >= 200 and all(any(h in t.lower() for h in hidden) for t in docs)
+    assert all(t.lower().find(h) < 900 for t in docs for h in hidden if h in t.lower())  # inside the training window
+    assert not any(h in t.lower() for t, _ in aben for h in hidden)
+    long_docs = [t for t, g in aben if g.startswith("aldoc")]
+    assert len(long_docs) >= 600 and all(300 <= len(t) for t in long_docs) and sum(len(t) > 900 for t in long_docs) >= 200
+
+    class Keep:
+        def ok(self, *s):
+            return True
+    rows = D.v05_rows(Keep(), random.Random(0))
+    by = {}
+    for x in rows:
+        by.setdefault(x["source"], []).append(x)
+        assert set(x["labels"]) <= set(config.HEADS)
+    assert set(by) == {"synth_counter_speech", "synth_counter_speech_harmful", "synth_attack_lookalike",
+                       "synth_attack_lookalike_attack"} and set(by) <= set(D.MIX)
+    for s in ("synth_counter_speech", "synth_attack_lookalike"):
+        assert all(x["labels"] == L.benign_labels() and x["labels"]["prompt_attack"] == 0 for x in by[s]), s
+    cs = by["synth_counter_speech_harmful"]
+    assert all(x["labels"]["unsafe"] == 1 and x["labels"]["prompt_attack"] == 0 and
+               (x["labels"].get("hate") == 1 or x["labels"].get("harassment") == 1) for x in cs)
+    assert sum(x["labels"].get("violent_crimes") == 1 for x in cs) >= 50 and sum(x["labels"].get("harassment") == 1 for x in cs) >= 40
+    assert all(x["labels"] == L.injection_labels() for x in by["synth_attack_lookalike_attack"])
+    for s, xs in by.items():  # whole frames fall in dev: some groups in dev, most not
+        dev = {x["group"] for x in xs if D.is_dev(x)}
+        assert dev and len(dev) < len({x["group"] for x in xs}) / 3, s
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -220,5 +282,6 @@ if __name__ == "__main__":
     test_synthetic_rows()
     test_synthetic_rows_v03()
     test_synthetic_rows_v04()
+    test_synthetic_rows_v05()
     test_end_to_end_tiny()
     print("all recipe tests passed")

@@ -204,7 +204,7 @@ export interface GuardOptions {
 }
 /** Milliseconds per load phase: sha256 checks, tokenizer, ONNX parse + optimise, default exemplar embeddings. */
 export interface LoadTimings { verify: number; tokenizer: number; model: number; modelParse: number; modelTyped: number; modelDeclutter: number; modelOptimize: number; modelValidate: number; modelCheck: number; exemplars: number; total: number }
-export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; engine: "int8" | "tract"; engineNote: string; build: "full" | "lite"; loadMs: LoadTimings }
+export interface BundleInfo { name: string; version: string; license: string; sha256: string; heads: string[]; maxSeqLen: number; engine: "int8" | "tract"; engineNote: string; build: "full" | "lite"; loadMs: LoadTimings; /** Short-window cascade gate per head that has one: the bundle's fitted `fine_gate`s (or 0.01 on unsafe and prompt_attack for a bundle without). */ gates: Record<string, number> }
 export interface ImageBundleInfo { name: string; version: string; license: string; sha256: string; categories: string[]; inputSize: [number, number]; engine: "int8" | "tract" }
 /** Raw pixels as in a canvas ImageData: RGBA, row-major, width * height * 4 bytes. */
 export interface ImageLike { width: number; height: number; data: Uint8ClampedArray | Uint8Array }

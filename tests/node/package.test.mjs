@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load, verifyBundleHash } from 'parapet';
+import { readBundle } from '../../benches/compare-core.mjs';
 
 const MODEL = fileURLToPath(new URL('../../models/parapet-guard.parapet', import.meta.url));
 const IMAGE_MODEL = fileURLToPath(new URL('../../models/open-nsfw.parapet', import.meta.url));
@@ -67,6 +68,12 @@ test('default bundle from the package: verdicts equal the raw engine glue', asyn
 test("engine: parapet's int8 engine by default, tract on request (scores within 5e-3), bad names refused", async () => {
   assert.equal(guard.info.engine, 'int8');
   assert.equal(guard.info.engineNote, '');
+  // The cascade's gates as the bundle fitted them (manifest `fine_gate`), by head id.
+  const { manifest } = readBundle(bundle);
+  const fitted = Object.fromEntries(manifest.heads.filter((h) => h.fine_gate != null).map((h) => [h.id, h.fine_gate]));
+  assert.ok(Object.keys(fitted).length > 0, 'the shipped bundle has fitted gates');
+  assert.deepEqual(Object.keys(guard.info.gates).sort(), Object.keys(fitted).sort());
+  for (const [id, g] of Object.entries(fitted)) assert.ok(Math.abs(guard.info.gates[id] - g) < 1e-6, id);
   const tract = await load({ engine: 'tract' });
   try {
     assert.equal(tract.info.engine, 'tract');
