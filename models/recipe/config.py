@@ -20,7 +20,7 @@ HEADS = [
 HEAD_INDEX = {h: i for i, h in enumerate(HEADS)}
 
 SEED = 1234
-TRAIN_MAX_LEN = 128        # training sequence length (dynamic padding)
+TRAIN_MAX_LEN = 256        # training sequence length (dynamic padding): the engine's window (v0.4 and before trained at 128)
 BUNDLE_MAX_SEQ_LEN = 256   # what the engine windows at
 EMBED_DIM = 384
 OPSET = 14
