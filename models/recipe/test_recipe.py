@@ -20,6 +20,33 @@ def _data():
     return d if os.path.exists(os.path.join(d, "DECONTAM_sha1.txt")) else None
 
 
+def _held_keys():
+    """Normalised texts of both hand-written evaluation sets (eval_sets.py, eval_holdout.py): no
+    synthetic row may equal one."""
+    from models.recipe import eval_holdout as H, eval_sets
+    return ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
+            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
+            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+
+
+class _KeepAll:
+    """A decontamination filter that keeps every text (the generators' own output is checked)."""
+    def ok(self, *s):
+        return True
+
+
+def _rows_by_source(rows):
+    """Labelled rows grouped by source; every label is a head, every source has a mixture entry
+    (data.MIX) and a model-card entry (card.SOURCE_INFO)."""
+    from models.recipe import card
+    by = {}
+    for x in rows:
+        by.setdefault(x["source"], []).append(x)
+        assert set(x["labels"]) <= set(config.HEADS)
+    assert set(by) <= set(D.MIX) and all(card.info(s) != ("?", "?") for s in by), set(by)
+    return by
+
+
 def test_decontam_rule():
     assert L.norm_key("Hello, World!  How's it going?") == "hello world how s it going"
 
@@ -66,11 +93,9 @@ def test_synthetic_rows_v03():
     eval_holdout.py, written by a separate author); every indirect injection carries its payload
     inside the document; every harmful generator has benign twins; categories are real heads."""
     import base64
-    from models.recipe import eval_holdout as H, eval_sets, synth as S
+    from models.recipe import synth as S
     rng = random.Random(0)
-    held = ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
-            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
-            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+    held = _held_keys()
     benign = [L.ex(f"please set an alarm for {i} am and remind me to call my aunt", L.benign_labels(), "b", "benign_intents")
               for i in range(1, 13)]
     docs = ["The meeting moved to Thursday. Please bring the quarterly report. Lunch will be provided for everyone attending."] * 3
@@ -97,10 +122,8 @@ def test_synthetic_rows_v04():
     harmful and benign twins never share a text, labels as intended (data.v04_rows), and the
     adult-sexual rows are child_sexual_exploitation negatives that never mention a minor."""
     import re
-    from models.recipe import card, eval_holdout as H, eval_sets, synth as S
-    held = ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
-            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
-            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+    from models.recipe import synth as S
+    held = _held_keys()
     harm, ben = S.harmful_breadth(random.Random(0))
     assert (harm, ben) == S.harmful_breadth(random.Random(0))
     assert 1500 <= len(harm) <= 2500 and 1500 <= len(ben) <= 2500
@@ -123,16 +146,7 @@ def test_synthetic_rows_v04():
     assert not (bad_keys & good_keys)
     texts = [t for t, _, _ in harm + att + cse] + [t for t, _ in ben + pben]
     assert not ({L.norm_key(t) for t in texts} & held)
-
-    class Keep:
-        def ok(self, *s):
-            return True
-    rows = D.v04_rows(Keep(), random.Random(0))
-    by = {}
-    for x in rows:
-        by.setdefault(x["source"], []).append(x)
-        assert set(x["labels"]) <= set(config.HEADS)
-    assert set(by) <= set(D.MIX) and all(card.info(s) != ("?", "?") for s in by)
+    by = _rows_by_source(D.v04_rows(_KeepAll(), random.Random(0)))
     assert all(x["labels"]["unsafe"] == 1 and x["labels"]["prompt_attack"] == 0 and
                sum(x["labels"].get(c) == 1 for c in L.CATS) == 1 for x in by["synth_harmful_breadth"])
     for s in ("synth_benign_breadth", "synth_persona_benign", "synth_child_benign"):
@@ -151,10 +165,8 @@ def test_synthetic_rows_v05():
     characters, many groups (the dev split holds whole frames), and every document attack carries a
     hidden instruction while no benign document does."""
     import codecs
-    from models.recipe import eval_holdout as H, eval_sets, synth as S
-    held = ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
-            | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
-            | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
+    from models.recipe import synth as S
+    held = _held_keys()
     harm, ben = S.counter_speech(random.Random(0))
     assert (harm, ben) == S.counter_speech(random.Random(0))
     assert 500 <= len(harm) <= 800 and 1000 <= len(ben) <= 1500, (len(harm), len(ben))
@@ -184,17 +196,9 @@ def test_synthetic_rows_v05():
     assert not any(h in t.lower() for t, _ in aben for h in hidden)
     long_docs = [t for t, g in aben if g.startswith("aldoc")]
     assert len(long_docs) >= 600 and all(300 <= len(t) for t in long_docs) and sum(len(t) > 900 for t in long_docs) >= 200
-
-    class Keep:
-        def ok(self, *s):
-            return True
-    rows = D.v05_rows(Keep(), random.Random(0))
-    by = {}
-    for x in rows:
-        by.setdefault(x["source"], []).append(x)
-        assert set(x["labels"]) <= set(config.HEADS)
+    by = _rows_by_source(D.v05_rows(_KeepAll(), random.Random(0)))
     assert set(by) == {"synth_counter_speech", "synth_counter_speech_harmful", "synth_attack_lookalike",
-                       "synth_attack_lookalike_attack"} and set(by) <= set(D.MIX)
+                       "synth_attack_lookalike_attack"}
     for s in ("synth_counter_speech", "synth_attack_lookalike"):
         assert all(x["labels"] == L.benign_labels() and x["labels"]["prompt_attack"] == 0 for x in by[s]), s
     cs = by["synth_counter_speech_harmful"]
