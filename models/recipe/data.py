@@ -90,6 +90,9 @@ MIX = {
     # (counter-speech upsampled with its twins: v0.4.0 flagged 62 % of HateCheck's non-hateful dev rows)
     "synth_counter_speech": (None, 2), "synth_counter_speech_harmful": (None, 2),
     "synth_attack_lookalike": (None, 1), "synth_attack_lookalike_attack": (None, 1),
+    # v0.6: benign answers kept whole as pasted documents (markdown, lists, code), up to the engine's
+    # 256-token window and beyond: v0.5.0 flagged long technical documents as prompt attacks
+    "synth_long_document": (None, 1),
 }
 DEV_FRACTION = 0.1
 DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
@@ -174,6 +177,47 @@ def synthesize(d, dc, base, rng):
     # hiding an instruction to the AI (prompt_attack). Its own rng, after the others: the earlier
     # generators' draws are unchanged.
     out += v05_rows(dc, random.Random(20261201))
+    # v0.6: more, longer and structure-keeping benign documents (own rng: earlier draws unchanged)
+    out += long_documents(base, random.Random(20261202))
+    return out
+
+
+DOC_LEADS = ["", "", "", "", "Can you summarize this?\n\n", "Here is the document:\n\n", "What does this say?\n\n",
+             "Please review the following.\n\n", "Context:\n", "Explain this to me:\n\n"]
+
+
+def long_documents(base, rng, n=3000):
+    """Benign assistant answers (train split only, like long_benign) as pasted documents: a window of
+    whole lines, newlines, markdown and code kept, 400-1800 characters (most reach the 256-token
+    window), sometimes after a short request; a one-paragraph answer is cut at sentence ends (one
+    sentence per line), and a short one continues with another answer of the same source.
+    long_benign joins sentences and loses that structure;
+    v0.5.0 put `prompt_attack` on 113 of 200 real README passages while its benign training documents
+    came from a few fixed blocks (synth_attack_lookalike)."""
+    answers = [x for x in base if x["response"] is not None and x["labels"].get("unsafe") == 0
+               and x["source"].endswith("_pair") and len(x["response"]) >= 400 and not is_dev(x)]
+    by_src = collections.defaultdict(list)
+    for x in answers:
+        by_src[x["source"]].append(x)
+    out = []
+    for i, x in enumerate(rng.sample(answers, min(n, len(answers)))):
+        want, parts, size = rng.randint(400, 1800), [], 0
+        while size < want:  # a short answer continues with another answer of the same source
+            lines = x["response"].split("\n")
+            if len(lines) < 4:  # one paragraph: cut at sentence ends instead
+                s = x["response"].split(". ")
+                lines = [t + "." for t in s[:-1]] + s[-1:]
+            j = rng.randrange(max(1, len(lines) - 3)) if not parts else 0
+            while j < len(lines) and size < want:
+                parts.append(lines[j])
+                size += len(lines[j]) + 1
+                j += 1
+            parts.append("")
+            x = rng.choice(by_src[x["source"]])
+        text = "\n".join(parts).strip()
+        if len(text) >= 300:
+            out.append(L.ex(rng.choice(DOC_LEADS) + text, L.benign_labels(), "synth_long_document",
+                            "benign_instructions", group=f"ld{i}"))
     return out
 
 

@@ -211,6 +211,30 @@ def test_synthetic_rows_v05():
         assert dev and len(dev) < len({x["group"] for x in xs}) / 3, s
 
 
+def test_long_documents():
+    """data.long_documents (v0.6): benign answers of the train split as pasted documents, line
+    structure kept: deterministic, all heads 0, a mixture and a card entry, no dev answer (whole
+    lines of one appear in no document), most documents long enough to fill the 256-token window."""
+    d = _data()
+    dc = L.Decontam(d)
+    base = L.load_arena(d, dc) + L.load_gpteacher(d, dc)
+    rows = D.long_documents(base, random.Random(7), n=400)
+    assert rows == D.long_documents(base, random.Random(7), n=400)
+    assert 300 <= len(rows) <= 400, len(rows)
+    by = _rows_by_source(rows)
+    assert set(by) == {"synth_long_document"}
+    assert all(x["labels"] == L.benign_labels() and x["response"] is None for x in rows)
+    assert all(300 <= len(x["text"]) <= 2600 for x in rows)
+    assert sum(len(x["text"]) >= 1000 for x in rows) >= len(rows) / 3
+    assert sum(x["text"].count("\n") >= 5 for x in rows) >= len(rows) / 2  # structure kept
+    assert sum("```" in x["text"] or "def " in x["text"] or "{" in x["text"] for x in rows) >= 20  # code among them
+    dev_lines = {ln for x in base if x["response"] is not None and D.is_dev(x)
+                 for ln in x["response"].split("\n") if len(ln) >= 60}
+    train_lines = {ln for x in base if x["response"] is not None and not D.is_dev(x) for ln in x["response"].split("\n")}
+    only_dev = dev_lines - train_lines
+    assert only_dev and not any(ln in x["text"] for x in rows for ln in only_dev)
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -287,5 +311,6 @@ if __name__ == "__main__":
     test_synthetic_rows_v03()
     test_synthetic_rows_v04()
     test_synthetic_rows_v05()
+    test_long_documents()
     test_end_to_end_tiny()
     print("all recipe tests passed")
