@@ -244,7 +244,6 @@ def test_end_to_end_tiny():
             raise AssertionError(f"CI=true but the training data is missing at {config.DEFAULT_DATA}")
         print("shared data not found: skipping end-to-end test")
         return
-    import numpy as np
     import torch
     from models.recipe import export, model as M, ship, train as T
     from models.recipe.bundle import read_bundle
