@@ -48,8 +48,8 @@ def dev_sets(data_dir, rng):
     return passages, docs
 
 
-def readme_set(rng, n=200):
-    files = sorted(glob.glob(os.path.expanduser("~/.cargo/registry/src/*/*/README.md")))
+def readme_set(rng, n=200, root="~/.cargo/registry/src"):
+    files = sorted(glob.glob(os.path.join(os.path.expanduser(root), "*", "*", "README.md")))
     rng.shuffle(files)
     out, seen = [], set()
     for fn in files + files:  # a second passage from a crate only when there are too few crates

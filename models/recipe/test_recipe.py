@@ -211,6 +211,30 @@ def test_synthetic_rows_v05():
         assert dev and len(dev) < len({x["group"] for x in xs}) / 3, s
 
 
+def test_probe_documents_readme_set():
+    """probe_documents.readme_set: whole paragraphs of README.md files under a registry root,
+    400-2,400 characters, deterministic for a seed, no duplicates, at most n, none from a README
+    with fewer than 3 paragraphs."""
+    from models.recipe import probe_documents as P
+    with tempfile.TemporaryDirectory() as root:
+        for i in range(5):
+            d = os.path.join(root, "index", f"crate-{i}")
+            os.makedirs(d)
+            paras = [f"Paragraph {j} of crate {i}: " + "words " * (40 + 7 * j) for j in range(6)]
+            open(os.path.join(d, "README.md"), "w").write("\n\n".join(paras))
+        short = os.path.join(root, "index", "tiny")
+        os.makedirs(short)
+        open(os.path.join(short, "README.md"), "w").write("One line.\n\nTwo lines.")
+        a = P.readme_set(random.Random(19), n=6, root=root)
+        b = P.readme_set(random.Random(19), n=6, root=root)
+        assert a == b and 0 < len(a) <= 6 and len(set(a)) == len(a), (len(a), len(set(a)))
+        assert all(400 <= len(t) <= 2400 for t in a), [len(t) for t in a]
+        assert all("tiny" not in t and not t.startswith("One line") for t in a)
+        assert all(t.startswith("Paragraph ") for t in a), "passages start at a paragraph boundary"
+        assert P.readme_set(random.Random(19), root=os.path.join(root, "missing")) == []
+    print("probe_documents readme_set OK")
+
+
 def test_long_documents():
     """data.long_documents (v0.6): benign answers of the train split as pasted documents, line
     structure kept: deterministic, all heads 0, a mixture and a card entry, no dev answer (whole
@@ -311,5 +335,6 @@ if __name__ == "__main__":
     test_synthetic_rows_v04()
     test_synthetic_rows_v05()
     test_long_documents()
+    test_probe_documents_readme_set()
     test_end_to_end_tiny()
     print("all recipe tests passed")
