@@ -182,6 +182,31 @@ def synthesize(d, dc, base, rng):
     return out
 
 
+def benign_answers(base, dev, max_len=None):
+    """Benign (prompt, answer) rows whose answer has at least 400 characters (at most `max_len`),
+    from the dev split (`dev=True`) or outside it: the long-text rows below use train-split answers,
+    `probe_documents.py` dev-split ones."""
+    return [x for x in base if x["response"] is not None and x["labels"].get("unsafe") == 0
+            and x["source"].endswith("_pair") and 400 <= len(x["response"]) <= (max_len or len(x["response"]))
+            and is_dev(x) == dev]
+
+
+def take_run(units, rng, lo, hi):
+    """Consecutive `units` from a random start until their length (+2 each) reaches a random
+    target in [lo, hi] or the units run out."""
+    j, want, parts = rng.randrange(len(units)), rng.randint(lo, hi), []
+    while j < len(units) and sum(len(p) + 2 for p in parts) < want:
+        parts.append(units[j])
+        j += 1
+    return parts
+
+
+def sentence_passage(text, rng):
+    """A 350-1,200 character passage of whole sentences of `text`, joined (long_benign's cut)."""
+    sents = [s for s in text.replace("\n", " \n ").split(". ") if s.strip()]
+    return ". ".join(take_run(sents, rng, 350, 1200)).replace(" \n ", "\n").strip()
+
+
 DOC_LEADS = ["", "", "", "", "Can you summarize this?\n\n", "Here is the document:\n\n", "What does this say?\n\n",
              "Please review the following.\n\n", "Context:\n", "Explain this to me:\n\n"]
 
@@ -194,8 +219,7 @@ def long_documents(base, rng, n=3000):
     long_benign joins sentences and loses that structure;
     v0.5.0 put `prompt_attack` on 113 of 200 real README passages while its benign training documents
     came from a few fixed blocks (synth_attack_lookalike)."""
-    answers = [x for x in base if x["response"] is not None and x["labels"].get("unsafe") == 0
-               and x["source"].endswith("_pair") and len(x["response"]) >= 400 and not is_dev(x)]
+    answers = benign_answers(base, dev=False)
     by_src = collections.defaultdict(list)
     for x in answers:
         by_src[x["source"]].append(x)
@@ -226,17 +250,10 @@ def long_benign(base, rng, n=1500):
     pasted document is not an attack. The engine scores long texts in 256-token windows, and v0.3
     put `prompt_attack` near its threshold on many such passages (fit_gates' benign cases). Only
     answers outside the dev split are used, so the dev-built gate cases stay unseen."""
-    answers = [x for x in base if x["response"] is not None and x["labels"].get("unsafe") == 0
-               and x["source"].endswith("_pair") and 400 <= len(x["response"]) <= 4000 and not is_dev(x)]
+    answers = benign_answers(base, dev=False, max_len=4000)
     out = []
     for i, x in enumerate(rng.sample(answers, min(n, len(answers)))):
-        sents = [s for s in x["response"].replace("\n", " \n ").split(". ") if s.strip()]
-        j = rng.randrange(len(sents))
-        want, parts = rng.randint(350, 1200), []
-        while j < len(sents) and sum(len(p) + 2 for p in parts) < want:
-            parts.append(sents[j])
-            j += 1
-        text = ". ".join(parts).replace(" \n ", "\n").strip()
+        text = sentence_passage(x["response"], rng)
         if len(text) >= 200:
             out.append(L.ex(text, L.benign_labels(), "synth_long_benign", "benign_instructions", group=f"lb{i}"))
     return out

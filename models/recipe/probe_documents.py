@@ -31,19 +31,8 @@ OFF = {"prompt_attack", "code_interpreter_abuse"}
 
 
 def dev_sets(data_dir, rng):
-    ex = D.load_all(data_dir)
-    if isinstance(ex, tuple):
-        ex = ex[0]
-    dev = [x for x in ex if x["response"] is not None and x["labels"].get("unsafe") == 0
-           and x["source"].endswith("_pair") and len(x["response"]) >= 400 and D.is_dev(x)]
-    passages = []
-    for x in rng.sample(dev, min(250, len(dev))):
-        sents = [s for s in x["response"].replace("\n", " \n ").split(". ") if s.strip()]
-        j, want, parts = rng.randrange(len(sents)), rng.randint(350, 1200), []
-        while j < len(sents) and sum(len(p) + 2 for p in parts) < want:
-            parts.append(sents[j])
-            j += 1
-        passages.append(". ".join(parts).replace(" \n ", "\n").strip())
+    dev = D.benign_answers(D.load_all(data_dir, seed=config.SEED)[0], dev=True)
+    passages = [D.sentence_passage(x["response"], rng) for x in rng.sample(dev, min(250, len(dev)))]
     docs = [x["response"][:1800] for x in rng.sample(dev, min(250, len(dev)))]
     return passages, docs
 
@@ -56,11 +45,7 @@ def readme_set(rng, n=200, root="~/.cargo/registry/src"):
         paras = [p for p in re.split(r"\n\s*\n", open(fn, errors="replace").read()) if p.strip()]
         if len(paras) < 3:
             continue
-        j, want, parts = rng.randrange(len(paras)), rng.randint(400, 1800), []
-        while j < len(paras) and sum(len(p) + 2 for p in parts) < want:
-            parts.append(paras[j])
-            j += 1
-        s = "\n\n".join(parts)[:2400]
+        s = "\n\n".join(D.take_run(paras, rng, 400, 1800))[:2400]
         if len(s) >= 400 and s not in seen:
             seen.add(s)
             out.append(s)
