@@ -43,8 +43,7 @@ def _insert(ctx, part, rng):
 
 
 def build(dev, rng, n=250):
-    benign_ans = [x for x in dev if x["response"] is not None and x["labels"].get("unsafe") == 0
-                  and 400 <= len(x["response"]) <= 3000 and x["source"].endswith("_pair")]
+    benign_ans = data.benign_answers(dev, dev=True, max_len=3000)
     pool = [s for x in benign_ans for s in _sents(x["response"])]
     harmful = [x for x in dev if x["response"] is None and x["labels"].get("unsafe") == 1
                and x["labels"].get("prompt_attack") != 1 and 20 <= len(x["text"]) <= 400]
