@@ -50,6 +50,8 @@ SOURCE_INFO = {  # source id prefix -> (shared/data folder, licence)
     "synth_adult_sexual_statement": ("`synth.py` v0.4 adult sexual text, CSE negatives (this recipe)", "Apache-2.0 (ours)"),
     "synth_adult_sex_question": ("`synth.py` v0.4 adult sex-life questions (this recipe)", "Apache-2.0 (ours)"),
     "synth_long_benign": ("passages of benign assistant answers (train split) as prompts (`data.py`)", "sources of the parts"),
+    "synth_tech_document": ("`synth_docs.py` v0.7 README-like technical documents: install, code, config, CLI help, logs, LLM-library docs (this recipe)", "Apache-2.0 (ours)"),
+    "synth_tech_document_attack": ("`synth_docs.py` v0.7 the same documents with one instruction to the AI hidden inside (this recipe)", "Apache-2.0 (ours)"),
     "synth_long_document": ("benign assistant answers (train split) as pasted documents, line structure kept (`data.py`, v0.6)", "sources of the parts"),
     "synth_child_benign": ("`synth.py` v0.4 parenting / school / paediatric questions (this recipe)", "Apache-2.0 (ours)"),
     "synth_counter_speech_harmful": ("`synth.py` v0.5 hateful claims endorsed, threats, insults (this recipe)", "Apache-2.0 (ours)"),

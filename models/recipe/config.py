@@ -26,7 +26,7 @@ EMBED_DIM = 384
 OPSET = 14
 
 BUNDLE_NAME = "parapet-guard-minilm-l6"
-BUNDLE_VERSION = "0.6.0"
+BUNDLE_VERSION = "0.7.0"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

@@ -13,6 +13,7 @@ import random
 
 from . import loaders as L
 from . import synth as S
+from . import synth_docs as SD
 from .config import HEADS
 
 # Hand-written refusals (varied register/length); responses to harmful requests that decline.
@@ -93,6 +94,10 @@ MIX = {
     # v0.6: benign answers kept whole as pasted documents (markdown, lists, code), up to the engine's
     # 256-token window and beyond: v0.5.0 flagged long technical documents as prompt attacks
     "synth_long_document": (None, 1),
+    # v0.7 (synth_docs.py): README-like technical documents (install commands, code, config, CLI help,
+    # LLM-library docs with example system prompts) and the same documents with one instruction to the
+    # AI hidden inside: v0.6.0 flagged 133 of 200 real README passages as prompt attacks
+    "synth_tech_document": (None, 1), "synth_tech_document_attack": (None, 1),
 }
 DEV_FRACTION = 0.1
 DEV_CAP = 250  # dev examples per source at most (keeps evaluation cheap)
@@ -179,6 +184,8 @@ def synthesize(d, dc, base, rng):
     out += v05_rows(dc, random.Random(20261201))
     # v0.6: more, longer and structure-keeping benign documents (own rng: earlier draws unchanged)
     out += long_documents(base, random.Random(20261202))
+    # v0.7: README-like technical documents with attack twins (own rng: earlier draws unchanged)
+    out += v07_rows(dc, random.Random(20261203))
     return out
 
 
@@ -295,6 +302,14 @@ def v05_rows(dc, rng):
     att, ben = S.attack_lookalikes(rng)
     out += [L.ex(t, L.injection_labels(), "synth_attack_lookalike_attack", "jailbreak", group=g) for t, g in att if dc.ok(t)]
     out += [L.ex(t, L.benign_labels(), "synth_attack_lookalike", "benign_instructions", group=g) for t, g in ben if dc.ok(t)]
+    return out
+
+
+def v07_rows(dc, rng):
+    """synth_docs.py technical documents (all heads 0) and their attack twins (prompt_attack)."""
+    att, ben = SD.technical_documents(rng)
+    out = [L.ex(t, L.injection_labels(), "synth_tech_document_attack", "jailbreak", group=g) for t, g in att if dc.ok(t)]
+    out += [L.ex(t, L.benign_labels(), "synth_tech_document", "benign_instructions", group=g) for t, g in ben if dc.ok(t)]
     return out
 
 

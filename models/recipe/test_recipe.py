@@ -4,6 +4,7 @@ Real loaders on every source -> tiny mixture -> a few real training steps -> ONN
 int8 quantization -> fp32/int8 comparison -> bundle write -> re-read and verify the bundle.
 Needs ../shared/data (or PARAPET_DATA); skipped (exit 0) when the data is absent.
 """
+import collections
 import os
 import random
 import sys
@@ -259,6 +260,62 @@ def test_long_documents():
     assert only_dev and not any(ln in x["text"] for x in rows for ln in only_dev)
 
 
+def test_technical_documents():
+    """synth_docs.technical_documents (v0.7): deterministic for a seed, counts near the request, benign
+    texts 300-1,800 characters (a third over 1,000), attack twins short enough that the hidden line sits
+    inside the training window, every attack carries exactly one hidden instruction (TD_HIDDEN) and no
+    benign text any, many projects, and both dev and train groups."""
+    from models.recipe import synth_docs as SD
+    att, ben = SD.technical_documents(random.Random(20261203))
+    assert (att, ben) == SD.technical_documents(random.Random(20261203))
+    assert 760 <= len(att) <= 800 and 1900 <= len(ben) <= 2000, (len(att), len(ben))
+    a2, b2 = SD.technical_documents(random.Random(3), n_benign=300, n_attack=120)
+    assert 110 <= len(a2) <= 120 and 280 <= len(b2) <= 300 and (a2, b2) != (att[:len(a2)], ben[:len(b2)])
+    assert all(300 <= len(t) <= 1800 for t, _ in ben), min(len(t) for t, _ in ben)
+    assert sum(len(t) > 1000 for t, _ in ben) >= len(ben) / 4
+    hidden = [h.lower() for h in SD.TD_HIDDEN]
+    assert len(set(hidden)) == len(hidden) >= 80 and len(SD.TD_CARRIERS) >= 20
+    assert not any(h != g and h in g for h in hidden for g in hidden)  # "exactly one" is well defined
+    for t, g in att:
+        tl = t.lower()
+        found = [h for h in hidden if h in tl]
+        assert len(found) == 1 and tl.count(found[0]) == 1, (g, found)
+        assert g == f"tda:{hidden.index(found[0])}:{g.split(':')[2]}", g
+        assert tl.find(found[0]) < 1100 and len(t) <= 900 + len(found[0]) + 200, (g, len(t))
+    assert not any(h in t.lower() for t, _ in ben for h in hidden)
+    assert not ({L.norm_key(t) for t, _ in att} & {L.norm_key(t) for t, _ in ben})
+    assert len({L.norm_key(t) for t, _ in ben}) == len(ben) and len({L.norm_key(t) for t, _ in att}) == len(att)
+    assert len({int(g.split(":")[1]) for t, g in ben}) >= 60
+    assert len({g.split(":")[2] for t, g in ben}) >= 9  # READMEs and at least 8 other kinds
+    assert len({int(g.split(":")[1]) for t, g in att}) >= 70 and len({int(g.split(":")[2]) for t, g in att}) >= 20
+    for rows in (att, ben):
+        groups = {g for _, g in rows}
+        dev = {g for g in groups if D.is_dev({"group": g})}
+        assert dev and len(groups - dev) > len(dev), (len(dev), len(groups))
+    # twins: many attack documents also appear, without their hidden line, among the benign rows
+    bkeys = {L.norm_key(t) for t, _ in ben}
+    twins = 0
+    for t, _ in att:
+        h = next(x for x in SD.TD_HIDDEN if x.lower() in t.lower())
+        lines = [ln for ln in t.split("\n") if h not in ln]
+        twins += L.norm_key("\n".join(lines)) in bkeys
+    assert twins >= len(att) / 5, twins
+    # nothing equals a hand-written evaluation text, and no hidden instruction is a hold-out attack
+    held = _held_keys()
+    assert not ({L.norm_key(t) for t, _ in att + ben} & held)
+    assert not any(L.norm_key(h) in held for h in SD.TD_HIDDEN)
+    # data.v07_rows labels them: attacks prompt_attack (unsafe), documents all heads 0
+    rows = D.v07_rows(_KeepAll(), random.Random(20261203))
+    by = collections.defaultdict(list)
+    for x in rows:
+        by[x["source"]].append(x)
+    assert set(by) == {"synth_tech_document", "synth_tech_document_attack"}
+    assert all(x["labels"] == L.benign_labels() and x["response"] is None for x in by["synth_tech_document"])
+    assert all(x["labels"] == L.injection_labels() for x in by["synth_tech_document_attack"])
+    assert all(s in D.MIX for s in by)
+    print(f"technical documents OK: {len(att)} attacks, {len(ben)} benign, {twins} twins")
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -335,6 +392,7 @@ if __name__ == "__main__":
     test_synthetic_rows_v04()
     test_synthetic_rows_v05()
     test_long_documents()
+    test_technical_documents()
     test_probe_documents_readme_set()
     test_end_to_end_tiny()
     print("all recipe tests passed")
