@@ -106,6 +106,14 @@ _MAP = {
 }
 
 
+def resize_ffn(model, inter):
+    """Gives every layer a feed-forward block of `inter` neurons (fresh weights), so that the state
+    dict of a pruned model (`train.prune_ffn`) loads."""
+    for layer in model.layers:
+        layer.inter = nn.Linear(layer.inter.in_features, inter)
+        layer.out = nn.Linear(inter, layer.out.out_features)
+
+
 def load_base(model_dir, n_out):
     """Build a GuardModel and load all-MiniLM-L6-v2 encoder weights from safetensors."""
     cfg = json.load(open(os.path.join(model_dir, "config.json")))

@@ -316,6 +316,32 @@ def test_technical_documents():
     print(f"technical documents OK: {len(att)} attacks, {len(ben)} benign, {twins} twins")
 
 
+def test_prune_ffn():
+    """train.prune_ffn: keeps a multiple of 16 neurons per layer, drops the least important first (here
+    neurons whose output weights are zero), keeps what the kept neurons compute, and a pruned state
+    dict loads into a fresh model through model.resize_ffn."""
+    import numpy as np
+    import torch
+    from models.recipe import export, model as M, train as T
+    tok = export.load_tokenizer_json(config.base_model_dir())
+    torch.manual_seed(0)
+    model = M.GuardModel(len(config.HEADS), hidden=32, layers=2, heads=4, inter=64, max_pos=64).eval()
+    with torch.no_grad():
+        for layer in model.layers:
+            layer.out.weight[:, :16] = 0.0  # 16 dead neurons per layer
+    texts = [{"text": f"how do I reset my router, attempt {i}?", "response": None} for i in range(12)]
+    before = T.predict_torch(model, texts, tok, use_bf16=False, max_len=64)
+    assert T.prune_ffn(model, texts, tok, 0.25, n_calib=8) == 48
+    assert all(layer.inter.out_features == 48 and layer.out.in_features == 48 for layer in model.layers)
+    after = T.predict_torch(model, texts, tok, use_bf16=False, max_len=64)
+    assert np.abs(after - before).max() < 1e-4, np.abs(after - before).max()  # only dead neurons went
+    fresh = M.GuardModel(len(config.HEADS), hidden=32, layers=2, heads=4, inter=64, max_pos=64).eval()
+    M.resize_ffn(fresh, 48)
+    fresh.load_state_dict(model.state_dict())
+    assert np.abs(T.predict_torch(fresh, texts, tok, use_bf16=False, max_len=64) - after).max() == 0
+    print("prune_ffn OK")
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -394,5 +420,6 @@ if __name__ == "__main__":
     test_long_documents()
     test_technical_documents()
     test_probe_documents_readme_set()
+    test_prune_ffn()
     test_end_to_end_tiny()
     print("all recipe tests passed")

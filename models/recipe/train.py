@@ -123,6 +123,39 @@ def predict_ort(sess, examples, tok, bs=32, max_len=config.BUNDLE_MAX_SEQ_LEN):
     return out
 
 
+def prune_ffn(model, examples, tok, frac, n_calib=512, seed=1234):
+    """Structured pruning of the feed-forward blocks (2/3 of the encoder's multiply-adds): in every
+    layer, drops the `frac` of intermediate neurons with the least mean |GELU output| x ||output
+    weights|| over `n_calib` training texts, keeping a multiple of 16 (the engine's kernel width).
+    The model must then be fine-tuned: without it, 12.5 % / 25 % pruned cost the v0.6.0 model 0.04 /
+    0.09 hold-out `unsafe` AUPRC."""
+    calib = random.Random(seed).sample(examples, min(n_calib, len(examples)))
+    acts = [None] * len(model.layers)
+    hooks = []
+    for i, layer in enumerate(model.layers):
+        def hook(mod, inp, out, i=i):
+            a = M.gelu(out.float()).abs().sum(dim=(0, 1))
+            acts[i] = a if acts[i] is None else acts[i] + a
+        hooks.append(layer.inter.register_forward_hook(hook))
+    predict_torch(model, calib, tok, use_bf16=False)
+    for h in hooks:
+        h.remove()
+    inter = model.layers[0].inter.out_features
+    keep_n = max(16, int(round(inter * (1 - frac) / 16)) * 16)
+    with torch.no_grad():
+        for i, layer in enumerate(model.layers):
+            imp = acts[i] * layer.out.weight.norm(dim=0)
+            keep = torch.sort(torch.argsort(imp, descending=True)[:keep_n]).values
+            new_in, new_out = torch.nn.Linear(layer.inter.in_features, keep_n), torch.nn.Linear(keep_n, layer.out.out_features)
+            new_in.weight.copy_(layer.inter.weight[keep])
+            new_in.bias.copy_(layer.inter.bias[keep])
+            new_out.weight.copy_(layer.out.weight[:, keep])
+            new_out.bias.copy_(layer.out.bias)
+            layer.inter, layer.out = new_in, new_out
+    log(f"pruned the feed-forward blocks {inter} -> {keep_n} neurons per layer")
+    return keep_n
+
+
 def train(model, train_ex, tok, args, use_bf16):
     rng = random.Random(args.seed)
     torch.manual_seed(args.seed)
@@ -186,7 +219,12 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--from-checkpoint", default=None,
                     help="skip training: load this fp32 state dict (work/model_fp32_trained.pt) and redo export/calibration/eval")
+    ap.add_argument("--prune-ffn", type=float, default=0.0,
+                    help="with --from-checkpoint: prune this fraction of each feed-forward block (prune_ffn), "
+                         "then fine-tune --train-examples examples (a smaller, faster encoder)")
     a = ap.parse_args(argv)
+    if a.prune_ffn and not a.from_checkpoint:
+        ap.error("--prune-ffn needs --from-checkpoint (a trained model to prune and fine-tune)")
 
     T0 = time.time()
     torch.set_num_threads(a.threads)
@@ -230,8 +268,16 @@ def main(argv=None):
         if "state_dict" not in ck:  # a bare state dict (work/model_fp32.pt of an earlier run)
             prev = os.path.join(os.path.dirname(a.from_checkpoint), "report.json")
             ck = {"state_dict": ck, "train_seconds": json.load(open(prev))["train_minutes"] * 60 if os.path.exists(prev) else 0.0}
+        inter = ck["state_dict"]["layers.0.inter.weight"].shape[0]
+        if inter != model.layers[0].inter.out_features:  # a pruned model's checkpoint
+            M.resize_ffn(model, inter)
         model.load_state_dict(ck["state_dict"])
         train_s = ck["train_seconds"]
+        if a.prune_ffn:
+            prune_ffn(model, train_ex, tok, a.prune_ffn, seed=a.seed)
+            train_s += train(model, train_ex, tok, a, use_bf16)
+            torch.save({"state_dict": model.state_dict(), "train_seconds": train_s},
+                       os.path.join(a.out, "model_fp32_trained.pt"))
     else:
         train_s = train(model, train_ex, tok, a, use_bf16)
         if not a.exclude_family:
