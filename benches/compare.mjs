@@ -8,9 +8,11 @@
 //
 // Needs the README's setup (scripts/setup.sh: pkg/wasm) and `npm ci` (onnxruntime-web,
 // @huggingface/tokenizers, playwright-core). The dynamic-int8 comparison model is made on first
-// use by benches/make_ort_int8.py in its own venv (target/bench/venv, onnx + onnxruntime from PyPI).
+// use by benches/make_ort_int8.py in its own venv (target/bench/venv, onnx + onnxruntime from PyPI), and
+// made again whenever the bundle's sha256 differs from the one it was made from.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
@@ -45,7 +47,11 @@ function need() {
   for (const m of ['onnxruntime-web', '@huggingface/tokenizers', 'playwright-core']) {
     if (!existsSync(join(ROOT, 'node_modules', m))) throw new Error(`node_modules/${m} is missing: run npm ci first`);
   }
-  if (!existsSync(P.int8)) {
+  // the comparison model is made from the bundle being measured: remade when the bundle changes
+  // (a retrained bundle would otherwise be raced against the previous model's weights)
+  const src = createHash('sha256').update(read(P.bundle)).digest('hex');
+  const stamp = `${P.int8}.bundle-sha256`;
+  if (!existsSync(P.int8) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== src) {
     const venv = join(ROOT, 'target/bench/venv');
     const py = join(venv, 'bin/python');
     if (!existsSync(py)) {
@@ -54,6 +60,7 @@ function need() {
       execFileSync(py, ['-m', 'pip', 'install', '-q', '-r', join(ROOT, 'benches/requirements.txt')], { stdio: 'inherit' });
     }
     execFileSync(py, [join(ROOT, 'benches/make_ort_int8.py'), P.bundle, P.int8], { stdio: 'inherit' });
+    writeFileSync(stamp, `${src}\n`);
   }
 }
 

@@ -258,6 +258,7 @@ pub struct CategoryPolicy {
     /// Whether it is checked at all.
     pub enabled: bool,
     /// Trigger threshold.
+    #[serde(serialize_with = "crate::verdict::ser_decimal")]
     pub threshold: f32,
     /// Action on trigger.
     pub action: Action,

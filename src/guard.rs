@@ -79,6 +79,7 @@ pub struct BundleInfo {
     /// probability a full window must reach for its short windows to run; see
     /// [`Guard::gates`]): the bundle's fitted `fine_gate`s, or 0.01 on `unsafe` and
     /// `prompt_attack` for a bundle without fitted gates. Heads not listed never open it.
+    #[serde(serialize_with = "crate::verdict::ser_decimal_map")]
     pub gates: std::collections::BTreeMap<String, f32>,
 }
 

@@ -36,6 +36,7 @@ pub struct CategoryResult {
     /// Calibrated probability (max over windows); `null` when the model has no head for it.
     pub score: Option<f32>,
     /// Threshold from the constitution.
+    #[serde(serialize_with = "ser_decimal")]
     pub threshold: f32,
     /// Action from the constitution.
     pub action: Action,
@@ -125,9 +126,58 @@ pub(crate) fn convert_offsets(text: &str, byte_offsets: &[usize]) -> Vec<(usize,
     out
 }
 
+/// `v` as the f64 with the same shortest decimal form (`0.03f32` → `0.03`, not the widened
+/// `0.029999999329447746`): what thresholds and gates serialise as, so that a threshold written as
+/// 0.7 in a constitution reads back as 0.7 in JS and JSON.
+pub fn decimal_f64(v: f32) -> f64 {
+    // The fewest decimal places that round-trip to `v` (settings are probabilities; anything
+    // needing more than 12 places, or huge, is returned widened). Arithmetic, not formatting and
+    // parsing: the float parser would add ~12 KB to the .wasm.
+    let x = f64::from(v);
+    if v.is_finite() && x.abs() < 1e9 {
+        let mut e = 1.0f64;
+        for _ in 0..=12 {
+            let d = (x * e).round() / e; // e is an exact power of ten, so d is the decimal's nearest f64
+            if d as f32 == v {
+                return d;
+            }
+            e *= 10.0;
+        }
+    }
+    x
+}
+
+/// `serialize_with` for an f32 setting ([`decimal_f64`]).
+pub(crate) fn ser_decimal<S: serde::Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(decimal_f64(*v))
+}
+
+/// `serialize_with` for a map of f32 settings ([`decimal_f64`]).
+pub(crate) fn ser_decimal_map<S: serde::Serializer>(m: &std::collections::BTreeMap<String, f32>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().map(|(k, v)| (k, decimal_f64(*v))))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::convert_offsets;
+    use super::{convert_offsets, decimal_f64};
+
+    #[test]
+    fn settings_serialise_as_written() {
+        for (v, want) in [(0.03f32, 0.03f64), (0.7, 0.7), (0.5, 0.5), (1.0, 1.0), (0.0, 0.0), (0.123_456_79, 0.123_456_79)] {
+            assert_eq!(decimal_f64(v), want);
+        }
+        // the same shortest decimal as the f32's own formatting, across [0.001, 1]
+        let mut r = 12345u32;
+        for _ in 0..20_000 {
+            r = r.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let v = 0.001 + (r >> 8) as f32 / (1u32 << 24) as f32;
+            let d = decimal_f64(v);
+            assert_eq!(d as f32, v);
+            assert_eq!(d.to_string(), v.to_string());
+        }
+        assert!(decimal_f64(f32::NAN).is_nan());
+        assert_eq!(decimal_f64(f32::INFINITY), f64::INFINITY);
+    }
 
     #[test]
     fn offsets_in_code_points_and_utf16() {

@@ -73,7 +73,8 @@ test("engine: parapet's int8 engine by default, tract on request (scores within 
   const fitted = Object.fromEntries(manifest.heads.filter((h) => h.fine_gate != null).map((h) => [h.id, h.fine_gate]));
   assert.ok(Object.keys(fitted).length > 0, 'the shipped bundle has fitted gates');
   assert.deepEqual(Object.keys(guard.info.gates).sort(), Object.keys(fitted).sort());
-  for (const [id, g] of Object.entries(fitted)) assert.ok(Math.abs(guard.info.gates[id] - g) < 1e-6, id);
+  // read back as written (f32 settings serialise as their shortest decimal: 0.03, not 0.0299999993)
+  for (const [id, g] of Object.entries(fitted)) assert.equal(guard.info.gates[id], g, id);
   const tract = await load({ engine: 'tract' });
   try {
     assert.equal(tract.info.engine, 'tract');
@@ -305,6 +306,10 @@ test('setConstitution changes verdicts; a disabled category stops triggering', a
   assert.deepEqual((await g.getConstitution()).categories, off);
   await g.setConstitution(null);
   assert.deepEqual((await g.checkPrompt(HARMFUL)).categories.map((c) => c.score), v.categories.map((c) => c.score));
+  // a threshold reads back as written, in verdicts and policies (not as the f32's widened 0.699999988)
+  await g.setConstitution({ categories: { hate: { threshold: 0.7 } } });
+  assert.equal((await g.checkPrompt('hello')).categories.find((c) => c.id === 'hate').threshold, 0.7);
+  assert.equal((await g.categories()).find((c) => c.id === 'hate').threshold, 0.7);
   g.dispose();
 });
 
