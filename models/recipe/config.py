@@ -26,7 +26,10 @@ EMBED_DIM = 384
 OPSET = 14
 
 BUNDLE_NAME = "parapet-guard-minilm-l6"
-BUNDLE_VERSION = "0.7.0"
+# PARAPET_TECH_DOCS=1 adds synth_docs.py's technical documents to the mixture (an experiment that
+# was not shipped: data.synthesize); such a run is labelled 0.7.0-tech-docs
+TECH_DOCS = os.environ.get("PARAPET_TECH_DOCS") == "1"
+BUNDLE_VERSION = "0.7.0-tech-docs" if TECH_DOCS else "0.6.0"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

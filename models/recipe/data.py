@@ -14,7 +14,7 @@ import random
 from . import loaders as L
 from . import synth as S
 from . import synth_docs as SD
-from .config import HEADS
+from .config import HEADS, TECH_DOCS
 
 # Hand-written refusals (varied register/length); responses to harmful requests that decline.
 REFUSALS = [
@@ -94,9 +94,9 @@ MIX = {
     # v0.6: benign answers kept whole as pasted documents (markdown, lists, code), up to the engine's
     # 256-token window and beyond: v0.5.0 flagged long technical documents as prompt attacks
     "synth_long_document": (None, 1),
-    # v0.7 (synth_docs.py): README-like technical documents (install commands, code, config, CLI help,
-    # LLM-library docs with example system prompts) and the same documents with one instruction to the
-    # AI hidden inside: v0.6.0 flagged 133 of 200 real README passages as prompt attacks
+    # synth_docs.py (opt-in, PARAPET_TECH_DOCS=1; see synthesize): README-like technical documents
+    # (install commands, code, config, CLI help, LLM-library docs with example system prompts) and the
+    # same documents with one instruction to the AI hidden inside
     "synth_tech_document": (None, 1), "synth_tech_document_attack": (None, 1),
 }
 DEV_FRACTION = 0.1
@@ -184,8 +184,13 @@ def synthesize(d, dc, base, rng):
     out += v05_rows(dc, random.Random(20261201))
     # v0.6: more, longer and structure-keeping benign documents (own rng: earlier draws unchanged)
     out += long_documents(base, random.Random(20261202))
-    # v0.7: README-like technical documents with attack twins (own rng: earlier draws unchanged)
-    out += v07_rows(dc, random.Random(20261203))
+    # README-like technical documents with attack twins (synth_docs.py): an experiment, opt-in with
+    # PARAPET_TECH_DOCS=1 (config.TECH_DOCS; own rng: earlier draws unchanged). Trained as v0.7.0 on
+    # 2026-12-02 it cut README false positives 139 -> 57 of 200 but cost the independent hold-out
+    # (unsafe AUPRC 0.934 -> 0.910, benign-sensitive false positives 8.0 % -> 13.5 %, Tensor Trust
+    # recall 88.8 % -> 83.0 %), so the shipped v0.6.0 is trained without it (results/experiments/).
+    if TECH_DOCS:
+        out += v07_rows(dc, random.Random(20261203))
     return out
 
 

@@ -73,8 +73,8 @@ def build(dev, rng, n=250):
         add(x["response"], None, 0, "benign answer as a prompt")
     for x in rng.sample(benign_ans, min(n, len(benign_ans))):
         add(x["text"], x["response"], 0, "benign answer as a response")
-    # v0.7: README-like technical documents (synth_docs.py, dev groups only; drawn last so the kinds
-    # above keep their draws): v0.6.0's gate, fitted without them, flagged real READMEs
+    # README-like technical documents (synth_docs.py, dev groups; only with PARAPET_TECH_DOCS=1, drawn
+    # last so the kinds above keep their draws): v0.6.0's gate, fitted without them, flags real READMEs
     tech = [x for x in dev if x["source"] == "synth_tech_document"]
     for x in rng.sample(tech, min(n, len(tech))):
         add(x["text"], None, 0, "technical document as a prompt")
