@@ -129,7 +129,7 @@ pub(crate) fn convert_offsets(text: &str, byte_offsets: &[usize]) -> Vec<(usize,
 /// `v` as the f64 with the same shortest decimal form (`0.03f32` → `0.03`, not the widened
 /// `0.029999999329447746`): what thresholds and gates serialise as, so that a threshold written as
 /// 0.7 in a constitution reads back as 0.7 in JS and JSON.
-pub fn decimal_f64(v: f32) -> f64 {
+pub(crate) fn decimal_f64(v: f32) -> f64 {
     // The fewest decimal places that round-trip to `v` (settings are probabilities; anything
     // needing more than 12 places, or huge, is returned widened). Arithmetic, not formatting and
     // parsing: the float parser would add ~12 KB to the .wasm.

@@ -114,6 +114,15 @@ def resize_ffn(model, inter):
         layer.out = nn.Linear(inter, layer.out.out_features)
 
 
+def load_state(model, state_dict):
+    """Loads a trained state dict, a pruned one too: the feed-forward blocks take the checkpoint's
+    width first (`resize_ffn`) when it differs from the model's."""
+    inter = state_dict["layers.0.inter.weight"].shape[0]
+    if inter != model.layers[0].inter.out_features:
+        resize_ffn(model, inter)
+    model.load_state_dict(state_dict)
+
+
 def load_base(model_dir, n_out):
     """Build a GuardModel and load all-MiniLM-L6-v2 encoder weights from safetensors."""
     cfg = json.load(open(os.path.join(model_dir, "config.json")))

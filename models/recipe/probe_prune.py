@@ -9,6 +9,7 @@ Measured on v0.6.0 (2026-12-02): 0 / 12.5 % / 25 % pruned -> hold-out `unsafe` A
 needs the fine-tuning that `train --prune-ffn` adds.
 """
 import argparse
+import copy
 import json
 import random
 
@@ -35,16 +36,15 @@ def main():
     dev = rng.sample(dev, min(2500, len(dev)))
     tok = export.load_tokenizer_json(config.base_model_dir())
     ck = torch.load(a.checkpoint)
+    trained = M.load_base(config.base_model_dir(), len(HEADS))
+    M.load_state(trained, ck.get("state_dict", ck))
     Y = D.label_matrix(dev)
     ui, pi = HEADS.index("unsafe"), HEADS.index("prompt_attack")
     sets = {k: [{"text": t, "response": None} for t in v] for k, v in
             {"benign_sensitive": H.BENIGN_SENSITIVE, "harmful": [t for t, _ in H.HARMFUL_REQUESTS],
              "attacks": H.PROMPT_ATTACKS, "benign_instructions": H.BENIGN_INSTRUCTIONS}.items()}
     for frac in a.fracs:
-        model = M.load_base(config.base_model_dir(), len(HEADS))
-        sd = ck.get("state_dict", ck)
-        M.resize_ffn(model, sd["layers.0.inter.weight"].shape[0])
-        model.load_state_dict(sd)
+        model = copy.deepcopy(trained)
         if frac:
             prune_ffn(model, train_ex, tok, frac, n_calib=600, seed=7)
         lg = predict_torch(model, dev, tok, use_bf16=False)

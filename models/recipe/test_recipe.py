@@ -319,7 +319,7 @@ def test_technical_documents():
 def test_prune_ffn():
     """train.prune_ffn: keeps a multiple of 16 neurons per layer, drops the least important first (here
     neurons whose output weights are zero), keeps what the kept neurons compute, and a pruned state
-    dict loads into a fresh model through model.resize_ffn."""
+    dict loads into a fresh model through model.load_state (resize_ffn)."""
     import numpy as np
     import torch
     from models.recipe import export, model as M, train as T
@@ -336,8 +336,8 @@ def test_prune_ffn():
     after = T.predict_torch(model, texts, tok, use_bf16=False, max_len=64)
     assert np.abs(after - before).max() < 1e-4, np.abs(after - before).max()  # only dead neurons went
     fresh = M.GuardModel(len(config.HEADS), hidden=32, layers=2, heads=4, inter=64, max_pos=64).eval()
-    M.resize_ffn(fresh, 48)
-    fresh.load_state_dict(model.state_dict())
+    M.load_state(fresh, model.state_dict())
+    assert fresh.layers[0].inter.out_features == 48
     assert np.abs(T.predict_torch(fresh, texts, tok, use_bf16=False, max_len=64) - after).max() == 0
     print("prune_ffn OK")
 

@@ -268,10 +268,7 @@ def main(argv=None):
         if "state_dict" not in ck:  # a bare state dict (work/model_fp32.pt of an earlier run)
             prev = os.path.join(os.path.dirname(a.from_checkpoint), "report.json")
             ck = {"state_dict": ck, "train_seconds": json.load(open(prev))["train_minutes"] * 60 if os.path.exists(prev) else 0.0}
-        inter = ck["state_dict"]["layers.0.inter.weight"].shape[0]
-        if inter != model.layers[0].inter.out_features:  # a pruned model's checkpoint
-            M.resize_ffn(model, inter)
-        model.load_state_dict(ck["state_dict"])
+        M.load_state(model, ck["state_dict"])  # a pruned model's checkpoint too
         train_s = ck["train_seconds"]
         if a.prune_ffn:
             prune_ffn(model, train_ex, tok, a.prune_ffn, seed=a.seed)
