@@ -242,6 +242,8 @@ def main(argv=None):
         "TT_RECALL": f"{tt['recall_at_balanced']:.1%}", "TT_RECALL_STRICT": f"{tt['recall_at_strict']:.1%}",
         "TT_FP": f"{tt['fp_rate_at_balanced']:.1%}", "TT_AUPRC": f3(tt["auprc"]), "TT_N": str(tt["n_attacks"]),
         "LOSO_EXAMPLES": str(loso[0].get("train_examples", "?")) if loso else "?",
+        "LOSO_SHARE": (f"1/{round(rep['train_examples'] / loso[0]['train_examples'])}"
+                       if loso and loso[0].get("train_examples") else "?"),
         "LOSO_MIN": ", ".join(f"{r['family']} {r.get('train_minutes', 0):.0f} min" for r in loso) if loso else "",
     }
     text = open(a.template, encoding="utf-8").read()

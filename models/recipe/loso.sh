@@ -3,7 +3,7 @@
 #   models/recipe/loso.sh [data] [train_examples] [families...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-DATA="${1:-$ROOT/../shared/data}"; N="${2:-3000}"; shift 2 || true
+DATA="${1:-$ROOT/../shared/data}"; N="${2:-12000}"; shift 2 || true
 FAMS="${*:-toxicity jailbreak harmful_questions benign_intents}"
 PY="${PYTHON:-python}"
 cd "$ROOT"
