@@ -447,11 +447,8 @@ fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut 
         for head in 0..heads {
             let at = |j: usize, part: usize| (start + j) * 3 * h + part * h + head * d;
             // Q: one scale per query (the softmax scale folded in).
-            s.xq.reset(len, d);
-            s.xs.clear();
-            for i in 0..len {
-                s.xs.push(s.xq.quantize(i, &qkv[at(i, 0)..at(i, 0) + d], q_qk) * scale);
-            }
+            s.xq.quantize_all(&qkv[at(0, 0)..], 3 * h, len, d, q_qk, &mut s.xs);
+            s.xs.iter_mut().for_each(|v| *v *= scale);
             // K as the kernel's weights: row pairs over the head dimension, keys as outputs.
             s.kw.clear();
             s.kw.resize(d * lp, 0);
@@ -475,7 +472,8 @@ fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut 
             s.pq.reset(len, lp);
             s.ps.clear();
             s.scores.resize(lp, 0.0);
-            s.row.resize(lp, 0);
+            // P's rows 4 at a time (one block of pq), each quantised into its quarter of `row`.
+            s.row.resize(4 * lp, 0);
             for (i, ar) in s.acc.chunks_exact(lp).enumerate() {
                 let sx = s.xs[i];
                 let sc = &mut s.scores[..len];
@@ -489,12 +487,18 @@ fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut 
                 let sum = sum_f32(sc);
                 // (1 + 1e-4: margin for the f32 sum's rounding)
                 let qp = (budget / (sum * 1.0001)).floor().clamp(1.0, 32767.0);
-                for (o, &e) in s.row.iter_mut().zip(sc.iter()) {
+                let row = &mut s.row[(i % 4) * lp..(i % 4 + 1) * lp];
+                for (o, &e) in row.iter_mut().zip(sc.iter()) {
                     *o = round_q(e * qp, qp);
                 }
                 s.ps.push(1.0 / (sum * qp));
-                s.row[len..].fill(0);
-                s.pq.put(i, 0, &s.row[..lp]);
+                row[len..].fill(0);
+                if i % 4 == 3 {
+                    s.pq.put_block(i / 4, &s.row);
+                }
+            }
+            for i in len / 4 * 4..len {
+                s.pq.put(i, 0, &s.row[(i % 4) * lp..(i % 4 + 1) * lp]);
             }
             // V as the kernel's weights: row pairs over the keys, one scale per head dimension.
             s.vs.clear();
@@ -597,39 +601,47 @@ impl Linear {
     fn forward(&self, x: &[f32], m: usize, y: &mut Vec<f32>, then: Then, s: &mut Scratch) {
         let (k, n) = (self.k, self.n);
         quantize_rows(x, m, k, &mut s.xq, &mut s.xs);
-        s.acc.clear();
-        s.acc.resize(m * n, 0);
-        gemm_i16(&s.xq, m, &self.w, n, &mut s.acc);
-        if then != Then::Add {
+        // Set and Gelu write every element: a buffer of the right size is reused as it is.
+        if then != Then::Add && y.len() != m * n {
             y.clear();
             y.resize(m * n, 0.0);
         }
-        for i in 0..m {
-            let sx = s.xs[i];
-            let (yr, ar) = (&mut y[i * n..(i + 1) * n], &s.acc[i * n..(i + 1) * n]);
-            if then == Then::Add {
-                for j in 0..n {
-                    yr[j] += ar[j] as f32 * (sx * self.scale[j]) + self.bias[j];
+        // The sums of COLS output columns at a time (for 128 tokens a 32 KB block that stays in
+        // cache), each block dequantised right after the kernel wrote it, instead of one
+        // `m × n` block written out and read back (786 KB for the 1536-wide layer).
+        s.acc.resize(m * COLS, 0);
+        let mut j0 = 0;
+        while j0 < n {
+            let nc = COLS.min(n - j0);
+            gemm_cols(&s.xq, m, &self.w, n, j0, nc, &mut s.acc);
+            let (sc, b) = (&self.scale[j0..j0 + nc], &self.bias[j0..j0 + nc]);
+            for (i, ar) in s.acc.chunks_exact(nc).take(m).enumerate() {
+                let sx = s.xs[i];
+                let yr = &mut y[i * n + j0..i * n + j0 + nc];
+                if then == Then::Add {
+                    for j in 0..nc {
+                        yr[j] += ar[j] as f32 * (sx * sc[j]) + b[j];
+                    }
+                    continue;
                 }
-                continue;
+                for j in 0..nc {
+                    yr[j] = ar[j] as f32 * (sx * sc[j]) + b[j];
+                }
+                if then == Then::Gelu {
+                    gelu(yr);
+                }
             }
-            for j in 0..n {
-                yr[j] = ar[j] as f32 * (sx * self.scale[j]) + self.bias[j];
-            }
-            if then == Then::Gelu {
-                gelu(yr);
-            }
+            j0 += nc;
         }
     }
 }
 
+/// Output columns per kernel call in [`Linear::forward`] (a multiple of 16).
+const COLS: usize = 64;
+
 /// Quantises `m` rows of `x` (`k` wide) to 14 bits into `q`, one scale per row in `scales`.
 fn quantize_rows(x: &[f32], m: usize, k: usize, q: &mut Rows4, scales: &mut Vec<f32>) {
-    q.reset(m, k);
-    scales.clear();
-    for (i, xr) in x.chunks_exact(k).take(m).enumerate() {
-        scales.push(q.quantize(i, xr, QMAX));
-    }
+    q.quantize_all(x, k, m, k, QMAX, scales);
 }
 
 /// The left operand of [`gemm_i16`]: `m` rows of `k` quantised values in blocks of 4 rows, the
@@ -672,6 +684,49 @@ impl Rows4 {
         let r = i % 4;
         for pairs in self.block_mut(i).chunks_exact_mut(8) {
             pairs[r * 2..r * 2 + 2].fill(0);
+        }
+    }
+
+    /// Resets to `m` rows of `k` and quantises the rows `x[i·stride..i·stride + k]` to `±qmax`,
+    /// their scales into `scales` (see [`quantize_row`]). In wasm, whole blocks of 4 rows are
+    /// transposed into the block layout in registers (`simd::quantize_blocks`); the values are
+    /// the same as row by row.
+    fn quantize_all(&mut self, x: &[f32], stride: usize, m: usize, k: usize, qmax: f32, scales: &mut Vec<f32>) {
+        self.reset(m, k);
+        scales.clear();
+        let row = |i: usize| &x[i * stride..i * stride + k];
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            if k % 8 == 0 && m > 0 && x.len() >= (m - 1) * stride + k {
+                scales.extend((0..m).map(|i| row_scale(row(i), qmax)));
+                let full = m / 4 * 4;
+                // SAFETY: x holds the rows (checked just above), buf holds m rows of k rounded up
+                // to whole blocks, k % 8 == 0.
+                unsafe { simd::quantize_blocks(x, stride, k, &scales[..full], qmax, &mut self.buf) };
+                for i in full..m {
+                    self.quantize(i, row(i), qmax);
+                }
+                return;
+            }
+        }
+        for i in 0..m {
+            scales.push(self.quantize(i, row(i), qmax));
+        }
+    }
+
+    /// Sets the 4 rows of block `b` to `rows` (4 × `k` values, row after row; `k % 8 == 0`).
+    fn put_block(&mut self, b: usize, rows: &[i16]) {
+        let k = self.k;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            if k % 8 == 0 && rows.len() >= 4 * k && self.buf.len() >= (b + 1) * 4 * k {
+                // SAFETY: lengths checked just above.
+                unsafe { simd::transpose_block(rows, k, &mut self.buf[b * 4 * k..]) };
+                return;
+            }
+        }
+        for (r, row) in rows.chunks_exact(k).take(4).enumerate() {
+            self.put(4 * b + r, 0, row);
         }
     }
 
@@ -795,39 +850,47 @@ fn pack_pairs(w: &[u8], k: usize, n: usize) -> Vec<i16> {
 /// multiplies it with the pairs of 4 outputs: `i32x4.dot_i16x8_s` gives 4 finished partial
 /// sums, no horizontal adds.
 fn gemm_i16(x: &Rows4, m: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    gemm_cols(x, m, w, n, 0, n, acc);
+}
+
+/// [`gemm_i16`] for the output columns `j0..j0 + nc` only, into `acc` as `m × nc`.
+fn gemm_cols(x: &Rows4, m: usize, w: &[i16], n: usize, j0: usize, nc: usize, acc: &mut [i32]) {
     let k = x.k;
-    let ok = m <= x.m && w.len() >= n * k && acc.len() >= m * n && k % 2 == 0 && n % 8 == 0;
+    let ok = m <= x.m && w.len() >= n * k && acc.len() >= m * nc && k % 2 == 0 && j0 % 8 == 0 && nc % 8 == 0 && j0 + nc <= n;
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         if ok {
             // SAFETY: the lengths were checked just above (x holds m rows of k, rounded up to
             // whole blocks); every access is inside x, w or acc.
-            unsafe { simd::gemm(x.values(), m, k, w, n, acc) };
+            unsafe { simd::gemm(x.values(), m, k, w, n, j0, nc, acc) };
             return;
         }
     }
     #[cfg(target_arch = "x86_64")]
     {
-        if ok && n % 16 == 0 && std::arch::is_x86_feature_detected!("avx2") {
+        if ok && nc % 16 == 0 && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: as above, and AVX2 was detected.
-            unsafe { sse2::gemm_avx2(x.values(), m, k, w, n, acc) };
+            unsafe { sse2::gemm_avx2(x.values(), m, k, w, n, j0, nc, acc) };
             return;
         }
         if ok {
             // SAFETY: as above; SSE2 is part of the x86_64 baseline.
-            unsafe { sse2::gemm(x.values(), m, k, w, n, acc) };
+            unsafe { sse2::gemm(x.values(), m, k, w, n, j0, nc, acc) };
             return;
         }
     }
     let _ = ok;
     for i in 0..m {
-        for j in 0..n {
-            acc[i * n + j] = (0..k / 2)
+        for j in j0..(j0 + nc).min(n) {
+            let sum = (0..k / 2)
                 .map(|kp| {
                     let p = (kp * n + j) * 2;
                     i32::from(x.get(i, 2 * kp)) * i32::from(w[p]) + i32::from(x.get(i, 2 * kp + 1)) * i32::from(w[p + 1])
                 })
                 .sum();
+            if let Some(a) = acc.get_mut(i * nc + j - j0) {
+                *a = sum;
+            }
         }
     }
 }
@@ -839,10 +902,10 @@ fn gemm_i16(x: &Rows4, m: usize, w: &[i16], n: usize, acc: &mut [i32]) {
 /// tiles (4×12, 5×8, 6×8, 3×12, 3×16, 2×16) measured slower in V8 on x86_64: 16 vector
 /// registers, and they spill.
 macro_rules! gemm_body {
-    ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
+    ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $j0:ident, $nc:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
         let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
-        let mut j = 0;
-        while j < $n {
+        let mut j = $j0;
+        while j < $j0 + $nc {
             let mut i = 0;
             while i < $m {
                 let z = $zero;
@@ -868,7 +931,7 @@ macro_rules! gemm_body {
                     wrow = wrow.add(2 * $n);
                 }
                 for (r, (lo, hi)) in [(a00, a01), (a10, a11), (a20, a21), (a30, a31)].into_iter().enumerate().take($m - i) {
-                    let o = ap.add((i + r) * $n + j);
+                    let o = ap.add((i + r) * $nc + (j - $j0));
                     $st(o, lo);
                     $st(o.add($lanes), hi);
                 }
@@ -884,8 +947,9 @@ mod simd {
     use core::arch::wasm32::*;
 
     /// # Safety
-    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 2 == 0`, `n % 8 == 0`.
-    pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*nc`, `k % 2 == 0`, `j0`, `nc` multiples of 8,
+    /// `j0 + nc <= n`.
+    pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, j0: usize, nc: usize, acc: &mut [i32]) {
         gemm_body!(
             4,
             x,
@@ -893,6 +957,8 @@ mod simd {
             k,
             w,
             n,
+            j0,
+            nc,
             acc,
             |p: *const i16| v128_load(p as *const v128),
             |p: *const i16| v128_load32_splat(p as *const u32),
@@ -901,6 +967,65 @@ mod simd {
             i32x4_splat(0),
             |p: *mut i32, v| v128_store(p as *mut v128, v)
         )
+    }
+
+    /// [`super::Rows4::quantize`] for whole blocks of 4 rows: each row's 8 values to ±qmax (the
+    /// same compare-and-select clamp and rounding trick), narrowed to i16, and the 4 rows' pairs
+    /// transposed into the block's 16-byte slots with shuffles (against one 4-byte store per
+    /// pair). (The narrowing saturates where `as i16` wraps: they differ only for NaN input.)
+    ///
+    /// # Safety
+    /// `x` holds `scales.len()` rows (a multiple of 4) of `k` values, row `i` from `i · stride`;
+    /// `k % 8 == 0`; `out` holds at least `scales.len() · k` values.
+    pub unsafe fn quantize_blocks(x: &[f32], stride: usize, k: usize, scales: &[f32], qmax: f32, out: &mut [i16]) {
+        let (hi, lo) = (f32x4_splat(qmax), f32x4_splat(-qmax));
+        let (magic, bits) = (f32x4_splat(super::MAGIC), i32x4_splat(super::MAGIC_BITS));
+        let q = |v: v128, inv: v128| {
+            let t = f32x4_mul(v, inv);
+            let t = f32x4_pmax(f32x4_pmin(t, hi), lo);
+            i32x4_sub(f32x4_add(t, magic), bits)
+        };
+        for (b, sb) in scales.chunks_exact(4).enumerate() {
+            let inv = [0, 1, 2, 3].map(|r| f32x4_splat(1.0 / sb[r]));
+            let xb = x.as_ptr().add(b * 4 * stride);
+            let ob = out.as_mut_ptr().add(b * 4 * k) as *mut v128;
+            let mut c = 0;
+            while c < k {
+                let v = [0, 1, 2, 3].map(|r| {
+                    let p = xb.add(r * stride + c);
+                    i16x8_narrow_i32x4(q(v128_load(p as *const v128), inv[r]), q(v128_load(p.add(4) as *const v128), inv[r]))
+                });
+                store_transposed(ob.add(c / 2), v);
+                c += 8;
+            }
+        }
+    }
+
+    /// Writes 4 rows' 8 values (4 pairs each) as the block layout's 4 slots of 4 pairs.
+    #[inline(always)]
+    unsafe fn store_transposed(d: *mut v128, v: [v128; 4]) {
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(v[0], v[1]);
+        let t1 = i32x4_shuffle::<0, 4, 1, 5>(v[2], v[3]);
+        let t2 = i32x4_shuffle::<2, 6, 3, 7>(v[0], v[1]);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(v[2], v[3]);
+        v128_store(d, i64x2_shuffle::<0, 2>(t0, t1));
+        v128_store(d.add(1), i64x2_shuffle::<1, 3>(t0, t1));
+        v128_store(d.add(2), i64x2_shuffle::<0, 2>(t2, t3));
+        v128_store(d.add(3), i64x2_shuffle::<1, 3>(t2, t3));
+    }
+
+    /// 4 rows of `k` quantised values (row after row) into one block of the layout.
+    ///
+    /// # Safety
+    /// `rows` holds `4 · k` values, `out` at least as many; `k % 8 == 0`.
+    pub unsafe fn transpose_block(rows: &[i16], k: usize, out: &mut [i16]) {
+        let (rp, ob) = (rows.as_ptr(), out.as_mut_ptr() as *mut v128);
+        let mut c = 0;
+        while c < k {
+            let v = [0, 1, 2, 3].map(|r| v128_load(rp.add(r * k + c) as *const v128));
+            store_transposed(ob.add(c / 2), v);
+            c += 8;
+        }
     }
 }
 
@@ -912,8 +1037,9 @@ mod sse2 {
     use core::arch::x86_64::*;
 
     /// # Safety
-    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*n`, `k % 2 == 0`, `n % 8 == 0`.
-    pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    /// `x.len() >= m*k`, `w.len() >= n*k`, `acc.len() >= m*nc`, `k % 2 == 0`, `j0`, `nc` multiples of 8,
+    /// `j0 + nc <= n`.
+    pub unsafe fn gemm(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, j0: usize, nc: usize, acc: &mut [i32]) {
         gemm_body!(
             4,
             x,
@@ -921,6 +1047,8 @@ mod sse2 {
             k,
             w,
             n,
+            j0,
+            nc,
             acc,
             |p: *const i16| _mm_loadu_si128(p as *const __m128i),
             |p: *const i16| _mm_set1_epi32((p as *const i32).read_unaligned()),
@@ -935,9 +1063,9 @@ mod sse2 {
     /// the sums are the same integers.
     ///
     /// # Safety
-    /// As [`gemm`], plus `n % 16 == 0` and AVX2 available.
+    /// As [`gemm`], plus `nc % 16 == 0` and AVX2 available.
     #[target_feature(enable = "avx2")]
-    pub unsafe fn gemm_avx2(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, acc: &mut [i32]) {
+    pub unsafe fn gemm_avx2(x: &[i16], m: usize, k: usize, w: &[i16], n: usize, j0: usize, nc: usize, acc: &mut [i32]) {
         gemm_body!(
             8,
             x,
@@ -945,6 +1073,8 @@ mod sse2 {
             k,
             w,
             n,
+            j0,
+            nc,
             acc,
             |p: *const i16| _mm256_loadu_si256(p as *const __m256i),
             |p: *const i16| _mm256_set1_epi32((p as *const i32).read_unaligned()),
@@ -1082,6 +1212,50 @@ mod tests {
         let w = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max) / vmax;
         eprintln!("{lens:?}: worst {w:.2e}");
         w
+    }
+
+    /// The SIMD kernels against the plain definition, through both tile consumers: exact
+    /// sums into `acc` for every row count (partial blocks of 4 included), and each `Then` of a
+    /// linear layer equal, bit for bit, to the dequantisation written as a separate pass.
+    #[test]
+    fn kernel_tiles_match_the_definition() {
+        let mut g = Lcg(11);
+        let (k, n) = (48, 32);
+        let wq: Vec<u8> = (0..k * n).map(|_| (g.next() * 127.0) as i8 as u8).collect();
+        let lin = Linear {
+            k,
+            n,
+            w: pack_pairs(&wq, k, n),
+            scale: (0..n).map(|_| g.next().abs() * 0.01 + 1e-3).collect(),
+            bias: (0..n).map(|_| g.next()).collect(),
+        };
+        for m in [1, 3, 4, 5, 13] {
+            let x: Vec<f32> = (0..m * k).map(|_| g.next() * 4.0).collect();
+            let mut s = Scratch::default();
+            quantize_rows(&x, m, k, &mut s.xq, &mut s.xs);
+            let want: Vec<i32> = (0..m * n)
+                .map(|e| (0..k).map(|c| i32::from(s.xq.get(e / n, c)) * i32::from(wq[c * n + e % n] as i8)).sum())
+                .collect();
+            let mut acc = vec![0i32; m * n];
+            gemm_i16(&s.xq, m, &lin.w, n, &mut acc);
+            assert_eq!(acc, want, "{m} rows");
+            let resid: Vec<f32> = (0..m * n).map(|_| g.next()).collect();
+            for then in [Then::Set, Then::Add, Then::Gelu] {
+                let mut expect: Vec<f32> = (0..m * n)
+                    .map(|e| want[e] as f32 * (s.xs[e / n] * lin.scale[e % n]) + lin.bias[e % n])
+                    .collect();
+                if then == Then::Add {
+                    expect.iter_mut().zip(&resid).for_each(|(v, r)| *v = r + *v);
+                }
+                if then == Then::Gelu {
+                    gelu(&mut expect);
+                }
+                let mut y = if then == Then::Add { resid.clone() } else { vec![f32::NAN; m * n] };
+                lin.forward(&x, m, &mut y, then, &mut s);
+                let same = y.iter().zip(&expect).all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same, "{m} rows, {}: fused output differs", ["set", "add", "gelu"][then as usize]);
+            }
+        }
     }
 
     #[test]
