@@ -2,7 +2,12 @@
 // Node glue copied next to it in a temp folder) and the checks are interleaved, so a shared,
 // noisy machine slows every variant alike. The first file is the baseline of the ratios.
 //
-//   node benches/ab.mjs [--runs 60] [--tokens 128] OLD.wasm NEW.wasm [...]
+//   node benches/ab.mjs [--runs 60] [--tokens 128] [--same FILE.jsonl] OLD.wasm NEW.wasm [...]
+//
+// With --same, it first checks every line of a JSONL file ({"prompt"} or {"text"}, e.g.
+// examples/chats.jsonl) with each build and counts the verdicts that differ from the first
+// build's (timings left out; scores compared as printed, i.e. to the last bit): an engine change
+// that should not change any number can be checked to do so.
 //
 // e.g. keep a copy of pkg/wasm/node/parapet_lite_bg.wasm, rebuild (scripts/build-wasm.sh), and
 // compare the copy with the new file. Needs the README's setup and `npm ci` (for the tokenizer
@@ -20,8 +25,9 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
 const runs = Number(opt('--runs', '60'));
 const tokens = Number(opt('--tokens', '128'));
+const same = opt('--same', null);
 if (args.length < 2) {
-  console.error('usage: node benches/ab.mjs [--runs 60] [--tokens 128] OLD.wasm NEW.wasm [...]');
+  console.error('usage: node benches/ab.mjs [--runs 60] [--tokens 128] [--same FILE.jsonl] OLD.wasm NEW.wasm [...]');
   process.exit(2);
 }
 const { Tokenizer } = await import('@huggingface/tokenizers');
@@ -36,6 +42,18 @@ const guards = args.map((file, k) => {
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "commonjs"}');
   return new (require(path.join(dir, 'parapet_lite.js')).Guard)(bundle);
 });
+if (same) {
+  const lines = fs.readFileSync(same, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const verdicts = guards.map((g) => lines.map((l) => {
+    const v = g.checkPrompt(l.prompt ?? l.text ?? '');
+    delete v.timings;
+    return JSON.stringify(v);
+  }));
+  args.forEach((file, k) => {
+    const differ = verdicts[k].filter((v, i) => v !== verdicts[0][i]).length;
+    console.log(`${file}: ${differ} of ${lines.length} verdicts differ from the first build's`);
+  });
+}
 const times = args.map(() => []);
 for (let i = 0; i < 15; i++) guards.forEach((g) => g.checkPrompt(text));
 for (let i = 0; i < runs; i++) {
