@@ -168,6 +168,13 @@ fn verify_later_refuses_checks_until_the_hash_is_confirmed() {
     };
 }
 
+/// The int8 engine's kernels against their plain definitions, bit for bit, in this runtime: some
+/// of its SIMD paths (quantising 4 rows at a time into the kernel's layout) exist only in wasm.
+#[wasm_bindgen_test]
+fn int8_kernels_match_their_definitions() {
+    parapet_int8::self_check().unwrap();
+}
+
 /// `new Guard(bytes, constitution, {engine})`: the shipped model runs on parapet's int8 engine
 /// by default; "tract" picks the f32 reference, whose scores agree within the int8 engine's
 /// quantisation; anything else is an INVALID_ARGUMENT that lists the choices.

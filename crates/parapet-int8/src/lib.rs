@@ -1180,18 +1180,94 @@ fn gelu(v: &mut [f32]) {
     }
 }
 
+/// A small deterministic generator (no dependency), for [`self_check`] and the tests.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f32 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+    }
+}
+
+/// Checks this build's kernels (the SIMD ones where the target has them) against their plain
+/// definitions, bit for bit: the matmul sums for 1–13 rows (partial blocks of 4) over two column
+/// blocks, each output mode of a linear layer against the dequantisation written out, the 4-row
+/// quantisation into the kernel's layout (strided rows) against row-by-row quantisation, and
+/// [`Rows4::put_block`] against [`Rows4::put`]. Some of these paths exist only in wasm, so the
+/// parent crate's wasm tests call this in Node and headless Chromium; natively a unit test does.
+#[doc(hidden)]
+pub fn self_check() -> Result<(), String> {
+    let mut g = Lcg(11);
+    let (k, n) = (48, 96);
+    let wq: Vec<u8> = (0..k * n).map(|_| (g.next() * 127.0) as i8 as u8).collect();
+    let lin = Linear {
+        k,
+        n,
+        w: pack_pairs(&wq, k, n),
+        scale: (0..n).map(|_| g.next().abs() * 0.01 + 1e-3).collect(),
+        bias: (0..n).map(|_| g.next()).collect(),
+    };
+    let same = |a: &[f32], b: &[f32]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+    for m in [1, 3, 4, 5, 13] {
+        // quantisation: all rows at once (strided) against one row at a time
+        let stride = k + 8;
+        let xs: Vec<f32> = (0..m * stride).map(|_| g.next() * 4.0).collect();
+        let (mut a, mut sa) = (Rows4::default(), Vec::new());
+        a.quantize_all(&xs, stride, m, k, QMAX, &mut sa);
+        let mut b = Rows4::default();
+        b.reset(m, k);
+        let sb: Vec<f32> = (0..m).map(|i| b.quantize(i, &xs[i * stride..i * stride + k], QMAX)).collect();
+        if a.buf != b.buf || !same(&sa, &sb) {
+            return Err(format!("{m} rows: quantising 4 rows at a time differs from row by row"));
+        }
+        // the matmul sums and each output mode of a linear layer
+        let x: Vec<f32> = (0..m * k).map(|_| g.next() * 4.0).collect();
+        let mut s = Scratch::default();
+        quantize_rows(&x, m, k, &mut s.xq, &mut s.xs);
+        let want: Vec<i32> = (0..m * n)
+            .map(|e| (0..k).map(|c| i32::from(s.xq.get(e / n, c)) * i32::from(wq[c * n + e % n] as i8)).sum())
+            .collect();
+        let mut acc = vec![0i32; m * n];
+        gemm_i16(&s.xq, m, &lin.w, n, &mut acc);
+        if acc != want {
+            return Err(format!("{m} rows: the kernel's sums differ from the definition"));
+        }
+        let resid: Vec<f32> = (0..m * n).map(|_| g.next()).collect();
+        for (name, then) in [("set", Then::Set), ("add", Then::Add), ("gelu", Then::Gelu)] {
+            let mut expect: Vec<f32> =
+                (0..m * n).map(|e| want[e] as f32 * (s.xs[e / n] * lin.scale[e % n]) + lin.bias[e % n]).collect();
+            if then == Then::Add {
+                expect.iter_mut().zip(&resid).for_each(|(v, r)| *v = r + *v);
+            }
+            if then == Then::Gelu {
+                gelu(&mut expect);
+            }
+            let mut y = if then == Then::Add { resid.clone() } else { vec![f32::NAN; m * n] };
+            lin.forward(&x, m, &mut y, then, &mut s);
+            if !same(&y, &expect) {
+                return Err(format!("{m} rows, {name}: the linear layer's output differs from the definition"));
+            }
+        }
+    }
+    // 4 quantised rows into a block at once against row by row
+    let rows: Vec<i16> = (0..4 * k).map(|_| (g.next() * 8191.0) as i16).collect();
+    let (mut a, mut b) = (Rows4::default(), Rows4::default());
+    a.reset(8, k);
+    b.reset(8, k);
+    a.put_block(1, &rows);
+    for (r, row) in rows.chunks_exact(k).enumerate() {
+        b.put(4 + r, 0, row);
+    }
+    if a.buf != b.buf {
+        return Err("put_block differs from put".to_string());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator (no dependency).
-    struct Lcg(u64);
-    impl Lcg {
-        fn next(&mut self) -> f32 {
-            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((self.0 >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        }
-    }
 
     /// Runs both attentions over the same projections; returns the worst |difference| relative
     /// to the largest |V|.
@@ -1214,48 +1290,9 @@ mod tests {
         w
     }
 
-    /// The SIMD kernels against the plain definition, through both tile consumers: exact
-    /// sums into `acc` for every row count (partial blocks of 4 included), and each `Then` of a
-    /// linear layer equal, bit for bit, to the dequantisation written as a separate pass.
     #[test]
-    fn kernel_tiles_match_the_definition() {
-        let mut g = Lcg(11);
-        let (k, n) = (48, 32);
-        let wq: Vec<u8> = (0..k * n).map(|_| (g.next() * 127.0) as i8 as u8).collect();
-        let lin = Linear {
-            k,
-            n,
-            w: pack_pairs(&wq, k, n),
-            scale: (0..n).map(|_| g.next().abs() * 0.01 + 1e-3).collect(),
-            bias: (0..n).map(|_| g.next()).collect(),
-        };
-        for m in [1, 3, 4, 5, 13] {
-            let x: Vec<f32> = (0..m * k).map(|_| g.next() * 4.0).collect();
-            let mut s = Scratch::default();
-            quantize_rows(&x, m, k, &mut s.xq, &mut s.xs);
-            let want: Vec<i32> = (0..m * n)
-                .map(|e| (0..k).map(|c| i32::from(s.xq.get(e / n, c)) * i32::from(wq[c * n + e % n] as i8)).sum())
-                .collect();
-            let mut acc = vec![0i32; m * n];
-            gemm_i16(&s.xq, m, &lin.w, n, &mut acc);
-            assert_eq!(acc, want, "{m} rows");
-            let resid: Vec<f32> = (0..m * n).map(|_| g.next()).collect();
-            for then in [Then::Set, Then::Add, Then::Gelu] {
-                let mut expect: Vec<f32> = (0..m * n)
-                    .map(|e| want[e] as f32 * (s.xs[e / n] * lin.scale[e % n]) + lin.bias[e % n])
-                    .collect();
-                if then == Then::Add {
-                    expect.iter_mut().zip(&resid).for_each(|(v, r)| *v = r + *v);
-                }
-                if then == Then::Gelu {
-                    gelu(&mut expect);
-                }
-                let mut y = if then == Then::Add { resid.clone() } else { vec![f32::NAN; m * n] };
-                lin.forward(&x, m, &mut y, then, &mut s);
-                let same = y.iter().zip(&expect).all(|(a, b)| a.to_bits() == b.to_bits());
-                assert!(same, "{m} rows, {}: fused output differs", ["set", "add", "gelu"][then as usize]);
-            }
-        }
+    fn kernels_match_their_definitions() {
+        self_check().unwrap();
     }
 
     #[test]
