@@ -704,7 +704,7 @@ impl Rows4 {
                 // to whole blocks, k % 8 == 0.
                 unsafe { simd::quantize_blocks(x, stride, k, &scales[..full], qmax, &mut self.buf) };
                 for i in full..m {
-                    self.quantize(i, row(i), qmax);
+                    self.quantize_with(i, row(i), scales[i], qmax);
                 }
                 return;
             }
@@ -734,6 +734,12 @@ impl Rows4 {
     /// [`quantize_row`]).
     fn quantize(&mut self, i: usize, xr: &[f32], qmax: f32) -> f32 {
         let s = row_scale(xr, qmax);
+        self.quantize_with(i, xr, s, qmax);
+        s
+    }
+
+    /// [`Rows4::quantize`] with the row's scale `s` already known.
+    fn quantize_with(&mut self, i: usize, xr: &[f32], s: f32, qmax: f32) {
         let inv = 1.0 / s;
         // 64 values at a time into a contiguous buffer (that loop vectorises), then to the row.
         let mut buf = [0i16; 64];
@@ -743,7 +749,6 @@ impl Rows4 {
             }
             self.put(i, c * 64, &buf[..xc.len()]);
         }
-        s
     }
 
     /// Writes `q` (an even number of values) into row `i` from column `c0` (even): pairs to
