@@ -18,7 +18,7 @@
 //! does it for open_nsfw).
 
 use crate::onnx_pb::{self, Node};
-use crate::{gemm_i16, Rows4};
+use crate::{gemm_i16, wpos, Rows4};
 use std::collections::HashMap;
 
 /// Layout of the model's input tensor.
@@ -207,7 +207,7 @@ fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
     }
     let (qmax, wmax) = (lim as f32, lim as f32);
     // Per output channel; rows in NHWC receptive-field order (ky, kx, ci), written straight
-    // into the kernels' row-pair layout: row r, column co at `((r / 2)·np + co)·2 + r % 2`.
+    // into the kernels' panel layout ([`wpos`]).
     let mut packed = vec![0i16; kp * np];
     let mut scale = vec![0f32; np];
     for co in 0..cout {
@@ -223,7 +223,7 @@ fn conv_layer(n: &Node, g: &onnx_pb::Graph, input: Shape) -> Option<Conv> {
                 for kx in 0..kw {
                     let v = (wc[(ci * kh + ky) * kw + kx] / s).round().clamp(-wmax, wmax) as i16;
                     let r = (ky * kw + kx) * cin + ci;
-                    packed[((r / 2) * np + co) * 2 + r % 2] = v;
+                    packed[wpos(kp, r, co)] = v;
                 }
             }
         }

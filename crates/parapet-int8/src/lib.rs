@@ -72,7 +72,8 @@ const QV: f32 = 8191.0;
 /// Largest inner dimension the i32 accumulators are proven safe for with [`QMAX`] and int8 weights.
 const MAX_K: usize = 2048;
 
-/// One weight matmul + bias: `y = x · W + b`, W stored as i16 row pairs ([`pack_pairs`]).
+/// One weight matmul + bias: `y = x · W + b`, W stored as i16 row pairs in panels of 8
+/// outputs ([`pack_pairs`], [`wpos`]).
 #[derive(Debug, Clone)]
 struct Linear {
     k: usize,
@@ -175,28 +176,24 @@ impl<'g, 'a> Recognizer<'g, 'a> {
             if k == 0 || k % 8 != 0 || k > MAX_K || n == 0 || n % 8 != 0 {
                 return None;
             }
-            let w = pack_pairs(qv, k, n);
+            let w = pack_pairs(qv, k, n)?;
             found.insert(bias_name.clone(), Linear { k, n, w, scale, bias });
         }
         Some(found)
     }
 }
 
-/// Query, key and value as one matmul: packed rows are concatenated per row pair.
+/// Query, key and value as one matmul: the parts' columns side by side, which in the panel
+/// layout ([`wpos`]) is one part's panels after the other's.
 fn fuse(parts: [Linear; 3]) -> Option<Linear> {
     let k = parts[0].k;
     if parts.iter().any(|p| p.k != k) {
         return None;
     }
     let n: usize = parts.iter().map(|p| p.n).sum();
-    let mut w = Vec::with_capacity(k * n);
-    for kp in 0..k / 2 {
-        for p in &parts {
-            w.extend_from_slice(&p.w[kp * 2 * p.n..(kp + 1) * 2 * p.n]);
-        }
-    }
-    let mut out = Linear { k, n, w, scale: vec![], bias: vec![] };
+    let mut out = Linear { k, n, w: Vec::with_capacity(k * n), scale: vec![], bias: vec![] };
     for p in parts {
+        out.w.extend_from_slice(&p.w);
         out.scale.extend(p.scale);
         out.bias.extend(p.bias);
     }
@@ -449,7 +446,8 @@ fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut 
             // Q: one scale per query (the softmax scale folded in).
             s.xq.quantize_all(&qkv[at(0, 0)..], 3 * h, len, d, q_qk, &mut s.xs);
             s.xs.iter_mut().for_each(|v| *v *= scale);
-            // K as the kernel's weights: row pairs over the head dimension, keys as outputs.
+            // K as the kernel's weights ([`wpos`]): row pairs over the head dimension, keys
+            // as outputs.
             s.kw.clear();
             s.kw.resize(d * lp, 0);
             s.ks.clear();
@@ -458,7 +456,7 @@ fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut 
             for j in 0..len {
                 s.ks[j] = quantize_row(&qkv[at(j, 1)..at(j, 1) + d], &mut s.row[..d], q_qk);
                 for (kp, pair) in s.row[..d].chunks_exact(2).enumerate() {
-                    let o = (kp * lp + j) * 2;
+                    let o = wpos(d, 2 * kp, j);
                     s.kw[o..o + 2].copy_from_slice(pair);
                 }
             }
@@ -518,9 +516,8 @@ fn attention_i16(h: usize, heads: usize, qkv: &[f32], lens: &[usize], ctx: &mut 
             s.vw.resize(lp * d, 0);
             for j in 0..len {
                 let v = &qkv[at(j, 2)..at(j, 2) + d];
-                let base = (j / 2) * d * 2 + j % 2;
                 for (t, (&x, &inv)) in v.iter().zip(&s.vi).enumerate() {
-                    s.vw[base + 2 * t] = round_q(x * inv, QV);
+                    s.vw[wpos(lp, j, t)] = round_q(x * inv, QV);
                 }
             }
             s.acc.clear();
@@ -806,48 +803,68 @@ fn row_scale(xr: &[f32], qmax: f32) -> f32 {
     }
 }
 
-/// Packs ONNX's `[k][n]` int8 weights (row-major) for the kernels: pairs of rows interleaved as
-/// i16, `packed[(kp·n + j)·2 + t] = w[2·kp + t][j]`. Reading two whole rows and writing one
-/// run is sequential on both sides (a transpose is not, and is slow in V8's baseline compiler,
-/// which is what runs during a cold start).
-fn pack_pairs(w: &[u8], k: usize, n: usize) -> Vec<i16> {
+/// Where the kernels read `w[r][j]` of a `k × n` weight matrix (`k` even, `n` a multiple of
+/// 8): in panels of 8 output columns, each panel the `k / 2` row pairs of its columns, a pair's
+/// 8 columns interleaved as i16 (`(w[2p][j], w[2p+1][j])` for `j` in the panel): 32 bytes per
+/// row pair, so a kernel tile reads its weights as one sequential stream. (Whole rows of `n`
+/// pairs, the earlier layout, put a tile's consecutive reads `4n` bytes apart: for `n` = 1536 a
+/// 6 KB stride that maps every read to the same two L1 cache sets, so a tile's weights were
+/// fetched again for every block of tokens.)
+#[inline(always)]
+fn wpos(k: usize, r: usize, j: usize) -> usize {
+    (j / 8) * 8 * k + (r / 2) * 16 + (j % 8) * 2 + r % 2
+}
+
+/// Packs ONNX's `[k][n]` int8 weights (row-major; `k` even, `n` a multiple of 8) as i16 in the
+/// kernels' panel layout ([`wpos`]). Two source rows are read at a time, sequentially (a
+/// column-wise walk is slow in V8's baseline compiler, which is what runs during a cold start),
+/// and each 8 columns' interleaved pairs are stored at their panel's row-pair slot.
+fn pack_pairs(w: &[u8], k: usize, n: usize) -> Option<Vec<i16>> {
+    if k % 2 != 0 || n % 8 != 0 || w.len() != k * n {
+        return None;
+    }
     // Every element is written below, so the buffer is not zeroed first (a 21 MB `vec![0; _]`
-    // was a measurable part of a wasm cold start): each row pair is built in `pair` and appended.
-    let mut out = Vec::with_capacity(k * n);
-    let mut pair = vec![0i16; 2 * n];
+    // was a measurable part of a wasm cold start).
+    let mut out: Vec<i16> = Vec::with_capacity(k * n);
+    let dst = &mut out.spare_capacity_mut()[..k * n];
     for kp in 0..k / 2 {
-        let dst = &mut pair[..];
         let (a, b) = (&w[2 * kp * n..(2 * kp + 1) * n], &w[(2 * kp + 1) * n..(2 * kp + 2) * n]);
         #[allow(unused_mut)]
         let mut done = 0;
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            // 16 columns per step with SIMD widen + interleave: the scalar loop is ~10x the
-            // instructions, which matters while V8 still runs its baseline code.
+            // 16 columns (two panels) per step with SIMD widen + interleave: the scalar loop is
+            // ~10x the instructions, which matters while V8 still runs its baseline code.
             use core::arch::wasm32::*;
             while done + 16 <= n {
-                // SAFETY: done + 16 <= n = a.len() = b.len(), and dst has 2n i16.
+                // SAFETY: done + 16 <= n = a.len() = b.len(); the two panels' slots
+                // wpos(k, 2kp, done) .. +16 and wpos(k, 2kp, done + 8) .. +16 lie inside dst
+                // (k·n values).
                 unsafe {
                     let va = v128_load(a.as_ptr().add(done) as *const v128);
                     let vb = v128_load(b.as_ptr().add(done) as *const v128);
                     let (al, ah) = (i16x8_extend_low_i8x16(va), i16x8_extend_high_i8x16(va));
                     let (bl, bh) = (i16x8_extend_low_i8x16(vb), i16x8_extend_high_i8x16(vb));
-                    let o = dst.as_mut_ptr().add(2 * done) as *mut v128;
+                    let o = dst.as_mut_ptr().add(wpos(k, 2 * kp, done)) as *mut v128;
                     v128_store(o, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(al, bl));
                     v128_store(o.add(1), i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(al, bl));
-                    v128_store(o.add(2), i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(ah, bh));
-                    v128_store(o.add(3), i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(ah, bh));
+                    let o = dst.as_mut_ptr().add(wpos(k, 2 * kp, done + 8)) as *mut v128;
+                    v128_store(o, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(ah, bh));
+                    v128_store(o.add(1), i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(ah, bh));
                 }
                 done += 16;
             }
         }
-        for ((d, &x), &y) in dst[2 * done..].chunks_exact_mut(2).zip(&a[done..]).zip(&b[done..]) {
-            d[0] = i16::from(x as i8);
-            d[1] = i16::from(y as i8);
+        for j in done..n {
+            let p = wpos(k, 2 * kp, j);
+            dst[p].write(i16::from(a[j] as i8));
+            dst[p + 1].write(i16::from(b[j] as i8));
         }
-        out.extend_from_slice(&pair);
     }
-    out
+    // SAFETY: every one of the k·n slots was written above (each row pair kp and column j
+    // writes wpos(k, 2kp, j) and the slot after it, a bijection onto 0..k·n for n % 8 == 0).
+    unsafe { out.set_len(k * n) };
+    Some(out)
 }
 
 /// `acc[i, j] = Σ_k x[i, k] · w[k, j]`, exact in i32; `x` in the [`Rows4`] layout, `w` packed
@@ -889,7 +906,7 @@ fn gemm_cols(x: &Rows4, m: usize, w: &[i16], n: usize, j0: usize, nc: usize, acc
         for j in j0..(j0 + nc).min(n) {
             let sum = (0..k / 2)
                 .map(|kp| {
-                    let p = (kp * n + j) * 2;
+                    let p = wpos(k, 2 * kp, j);
                     i32::from(x.get(i, 2 * kp)) * i32::from(w[p]) + i32::from(x.get(i, 2 * kp + 1)) * i32::from(w[p + 1])
                 })
                 .sum();
@@ -903,12 +920,14 @@ fn gemm_cols(x: &Rows4, m: usize, w: &[i16], n: usize, j0: usize, nc: usize, acc
 /// The kernel body, written once for both SIMD targets: `$ld` loads 8 i16, `$splat` broadcasts
 /// the i32 at a pointer, `$dot` is the pairwise i16 multiply-add, `$add` / `$zero` / `$st` the
 /// i32x4 add, zero and store. Blocks of 4 tokens × 8 outputs (8 accumulators); the weight
-/// block of 8 outputs (k × 16 bytes) stays in cache while every token block passes. Larger
+/// panel of 8 outputs (k × 16 bytes, contiguous: [`wpos`]) stays in L1 while every token block
+/// passes. Larger
 /// tiles (4×12, 5×8, 6×8, 3×12, 3×16, 2×16) measured slower in V8 on x86_64: 16 vector
 /// registers, and they spill.
 macro_rules! gemm_body {
     ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $j0:ident, $nc:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
         let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
+        let _ = $n; // (the panel layout's addresses do not depend on n)
         let mut j = $j0;
         while j < $j0 + $nc {
             let mut i = 0;
@@ -917,9 +936,11 @@ macro_rules! gemm_body {
                 let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
                 let mut xb = xp.add(i * $k);
                 let xend = xb.add(4 * $k);
-                let mut wrow = wp.add(j * 2);
+                // This tile's 2·lanes outputs: one panel of 8 (wasm, SSE2) or two (AVX2).
+                let mut wrow = wp.add($crate::wpos($k, 0, j));
+                let b1off = if $lanes == 4 { 8 } else { 8 * $k };
                 while xb < xend {
-                    let (b0, b1) = ($ld(wrow), $ld(wrow.add(2 * $lanes)));
+                    let (b0, b1) = ($ld(wrow), $ld(wrow.add(b1off)));
                     let v = $splat(xb);
                     a00 = $add(a00, $dot(v, b0));
                     a01 = $add(a01, $dot(v, b1));
@@ -933,7 +954,7 @@ macro_rules! gemm_body {
                     a30 = $add(a30, $dot(v, b0));
                     a31 = $add(a31, $dot(v, b1));
                     xb = xb.add(8);
-                    wrow = wrow.add(2 * $n);
+                    wrow = wrow.add(16);
                 }
                 for (r, (lo, hi)) in [(a00, a01), (a10, a11), (a20, a21), (a30, a31)].into_iter().enumerate().take($m - i) {
                     let o = ap.add((i + r) * $nc + (j - $j0));
@@ -1209,7 +1230,7 @@ pub fn self_check() -> Result<(), String> {
     let lin = Linear {
         k,
         n,
-        w: pack_pairs(&wq, k, n),
+        w: pack_pairs(&wq, k, n).ok_or("pack_pairs refused a valid shape")?,
         scale: (0..n).map(|_| g.next().abs() * 0.01 + 1e-3).collect(),
         bias: (0..n).map(|_| g.next()).collect(),
     };
