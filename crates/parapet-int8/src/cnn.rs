@@ -114,7 +114,7 @@ struct Conv {
     kp: usize,
     /// Output channels padded to a multiple of 16 (the kernels' column block).
     np: usize,
-    /// The weights as i16 row pairs (`kp × np`, the layout of `pack_pairs`).
+    /// The weights as i16 row pairs in panels of 8 outputs (`kp × np`, the layout of [`wpos`]).
     w: Vec<i16>,
     scale: Vec<f32>,
     bias: Vec<f32>,
