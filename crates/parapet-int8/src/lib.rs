@@ -928,6 +928,9 @@ macro_rules! gemm_body {
     ($lanes:expr, $x:ident, $m:ident, $k:ident, $w:ident, $n:ident, $j0:ident, $nc:ident, $acc:ident, $ld:expr, $splat:expr, $dot:expr, $add:expr, $zero:expr, $st:expr) => {{
         let (xp, wp, ap) = ($x.as_ptr(), $w.as_ptr(), $acc.as_mut_ptr());
         let _ = $n; // (the panel layout's addresses do not depend on n)
+        // A tile's 2·lanes outputs are one panel of 8 (wasm, SSE2) or two (AVX2): the second
+        // half's weights start where the layout puts output `j + lanes` (j is a multiple of 8).
+        let b1off = $crate::wpos($k, 0, $j0 + $lanes) - $crate::wpos($k, 0, $j0);
         let mut j = $j0;
         while j < $j0 + $nc {
             let mut i = 0;
@@ -936,9 +939,7 @@ macro_rules! gemm_body {
                 let (mut a00, mut a01, mut a10, mut a11, mut a20, mut a21, mut a30, mut a31) = (z, z, z, z, z, z, z, z);
                 let mut xb = xp.add(i * $k);
                 let xend = xb.add(4 * $k);
-                // This tile's 2·lanes outputs: one panel of 8 (wasm, SSE2) or two (AVX2).
                 let mut wrow = wp.add($crate::wpos($k, 0, j));
-                let b1off = if $lanes == 4 { 8 } else { 8 * $k };
                 while xb < xend {
                     let (b0, b1) = ($ld(wrow), $ld(wrow.add(b1off)));
                     let v = $splat(xb);
