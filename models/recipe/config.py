@@ -29,7 +29,11 @@ BUNDLE_NAME = "parapet-guard-minilm-l6"
 # PARAPET_TECH_DOCS=1 adds synth_docs.py's technical documents to the mixture (an experiment that
 # was not shipped: data.synthesize); such a run is labelled 0.7.0-tech-docs
 TECH_DOCS = os.environ.get("PARAPET_TECH_DOCS") == "1"
-BUNDLE_VERSION = "0.7.0-tech-docs" if TECH_DOCS else "0.6.0"
+# PARAPET_TRAIN_SEED=N changes only the training run's own randomness (batch order, dropout, random
+# windows), not the data, the synthetic rows or the dev split (those stay on SEED): a second run with
+# another training seed measures run-to-run noise. Such a run's version gets a "-trainseedN" suffix.
+TRAIN_SEED = int(os.environ.get("PARAPET_TRAIN_SEED", SEED))
+BUNDLE_VERSION = ("0.7.0-tech-docs" if TECH_DOCS else "0.6.0") + (f"-trainseed{TRAIN_SEED}" if TRAIN_SEED != SEED else "")
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

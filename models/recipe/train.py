@@ -157,8 +157,8 @@ def prune_ffn(model, examples, tok, frac, n_calib=512, seed=1234):
 
 
 def train(model, train_ex, tok, args, use_bf16):
-    rng = random.Random(args.seed)
-    torch.manual_seed(args.seed)
+    rng = random.Random(args.train_seed)
+    torch.manual_seed(args.train_seed)
     ids = tokenize_all(tok, train_ex)
     Y = D.label_matrix(train_ex)
     known = Y >= 0
@@ -212,6 +212,8 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=config.SEED)
+    ap.add_argument("--train-seed", type=int, default=config.TRAIN_SEED,
+                    help="seed of the training loop only (batch order, dropout, windows); data and dev split keep --seed")
     ap.add_argument("--exclude-family", default=None, help="leave-one-source-family-out run")
     ap.add_argument("--no-ship", action="store_true", help="do not write the bundle")
     ap.add_argument("--limit-per-source", type=int, default=None, help="tiny-slice mode for tests")
