@@ -8,6 +8,7 @@ import glob
 import json
 import os
 
+from .bundle import read_bundle
 from .config import HEADS, REPO_ROOT
 
 SOURCE_INFO = {  # source id prefix -> (shared/data folder, licence)
@@ -111,10 +112,32 @@ def fp_table(rep):
     return "\n".join(rows)
 
 
-def ml_table(rep):
-    rows = ["| language | n (unsafe) | unsafe AUPRC | F1 @ balanced | recall | FP rate | [UNK] token share |", "|---|---|---|---|---|---|---|"]
-    for lang, m in rep["multilingual"].items():
-        rows.append(f"| {lang} | {m['n']} ({m['unsafe_pos']}) | {f3(m['auprc'])} | {f3(m['f1'])} | {m['recall']:.2f} | {m['fp_rate']:.2f} | {m['unk_token_share']:.1%} |")
+def ml_table(rep, ml=None):
+    """Non-English table: multilingual.py's file for the shipped version if there is one (both sets,
+    balanced and strict thresholds), else the training report's small set."""
+    if ml is None:
+        rows = ["| language | n (unsafe) | unsafe AUPRC | F1 @ balanced | recall | FP rate | [UNK] token share |", "|---|---|---|---|---|---|---|"]
+        for lang, m in rep["multilingual"].items():
+            rows.append(f"| {lang} | {m['n']} ({m['unsafe_pos']}) | {f3(m['auprc'])} | {f3(m['f1'])} | {m['recall']:.2f} | {m['fp_rate']:.2f} | {m['unk_token_share']:.1%} |")
+        return "\n".join(rows)
+    rows = ["| language | n (unsafe) | `unsafe` AUPRC | recall @ balanced | FP rate @ balanced | recall @ strict | FP rate @ strict "
+            "| any content head: recall / FP rate | [UNK] token share |", "|---|---|---|---|---|---|---|---|---|"]
+
+    def pct(x):
+        return "–" if x is None else f"{x:.0%}"
+
+    def row(name, m):
+        b, s, a = m["balanced"], m["strict"], m["any_content_head"]
+        return (f"| {name} | {m['n']} ({m['unsafe_pos']}) | {f3(m['unsafe_auprc'])} | {pct(b['recall'])} | {pct(b['fp_rate'])} | "
+                f"{pct(s['recall'])} | {pct(s['fp_rate'])} | {pct(a['recall'])} / {pct(a['fp_rate'])} | {m['unk_token_share']:.1%} |")
+    for lang, m in ml["languages"].items():
+        rows.append(row(lang, m))
+    rows.append(row("**all non-English**", ml["non_english"]))
+    o = ml["non_english"]["oracle"]
+    rows.append("")
+    rows.append(f"Best threshold for the pooled non-English prompts (oracle, chosen on this set): `unsafe` ≥ {o['threshold']:.3f} "
+                f"gives F1 {o['f1']:.2f} (precision {o['precision']:.2f}, recall {o['recall']:.2f}); the shipped thresholds are "
+                f"{ml['thresholds']['balanced']:.3f} (balanced) and {ml['thresholds']['strict']:.3f} (strict).")
     return "\n".join(rows)
 
 
@@ -211,14 +234,16 @@ def main(argv=None):
     a = ap.parse_args(argv)
     rep = json.load(open(os.path.join(a.work, "report.json")))
     if "heads_spec" not in rep:
-        from .bundle import read_bundle
         rep["heads_spec"] = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["heads"]
     counts = json.load(open(os.path.join(a.work, "counts.json")))
     loso = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(a.work, "loso", "loso_*.json")))]
     gp = os.path.join(a.work, "gates.json")
     gates = json.load(open(gp)) if os.path.exists(gp) else None
     hold = sorted((json.load(open(f)) for f in glob.glob(os.path.join(a.work, "holdout", "*.json"))),
-                  key=lambda h: [int(x) for x in h["version"].split(".")])
+                  key=lambda h: [int(x) for x in h["version"].split("-")[0].split(".")] + [h["version"]])
+    version = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["version"]
+    mlp = os.path.join(a.work, "multilingual", f"{version}.json")
+    ml = json.load(open(mlp)) if os.path.exists(mlp) else None
     q = rep.get("quantization_exact") or rep["quantization"]
     qd = rep["quantization"]
     chg = q.get("f1_change_int8_minus_fp32", {})
@@ -229,7 +254,7 @@ def main(argv=None):
     tt = rep["tensor_trust_prompt_attack (never trained)"]
     subs = {
         "HEAD_TABLE": head_table(rep), "FAMILY_TABLE": family_table(rep), "FP_TABLE": fp_table(rep),
-        "ML_TABLE": ml_table(rep), "LOSO_TABLE": loso_table(loso, rep), "HOLDOUT_TABLE": holdout_table(hold), "GATES_TABLE": gates_table(gates), "SOURCES_TABLE": sources_table(counts),
+        "ML_TABLE": ml_table(rep, ml), "LOSO_TABLE": loso_table(loso, rep), "HOLDOUT_TABLE": holdout_table(hold), "GATES_TABLE": gates_table(gates), "SOURCES_TABLE": sources_table(counts),
         "TRAIN_MIN": f"{rep['train_minutes']:.1f}", "TOTAL_MIN": f"{rep['total_minutes']:.1f}",
         "TRAIN_EXAMPLES": str(rep["train_examples"]), "MIXTURE_SIZE": str(sum(counts["train_mixture"].values())),
         "DEV_SIZE": str(sum(counts["dev"].values())),

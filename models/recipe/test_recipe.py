@@ -7,6 +7,7 @@ Needs ../shared/data (or PARAPET_DATA); skipped (exit 0) when the data is absent
 import collections
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -21,11 +22,17 @@ def _data():
     return d if os.path.exists(os.path.join(d, "DECONTAM_sha1.txt")) else None
 
 
+def _wkey(s):
+    """A normalised key that keeps every script (L.norm_key keeps only [a-z0-9])."""
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
 def _held_keys():
     """Normalised texts of both hand-written evaluation sets (eval_sets.py, eval_holdout.py): no
     synthetic row may equal one."""
-    from models.recipe import eval_holdout as H, eval_sets
+    from models.recipe import eval_holdout as H, eval_multilingual as ML, eval_sets
     return ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
+            | {L.norm_key(t) for lang, t, _, _ in ML.rows() if lang == "en"}
             | {L.norm_key(t) for t in H.BENIGN_SENSITIVE + H.PROMPT_ATTACKS + H.BENIGN_INSTRUCTIONS}
             | {L.norm_key(t) for t, _ in H.HARMFUL_REQUESTS})
 
@@ -342,6 +349,30 @@ def test_prune_ffn():
     print("prune_ffn OK")
 
 
+def test_multilingual_set():
+    """eval_multilingual.py: 40 prompts (20 unsafe) in English and each of 12 translations, no
+    duplicates inside a language, none shared with eval_sets.py's multilingual prompts; and
+    multilingual.measure's rates on a case computed by hand."""
+    import numpy as np
+    from models.recipe import eval_multilingual as ML, eval_sets, multilingual
+    rows = ML.rows()
+    langs = {}
+    for lang, t, y, k in rows:
+        langs.setdefault(lang, []).append((t, y, k))
+    assert len(langs) == 13 and "en" in langs, sorted(langs)
+    for lang, xs in langs.items():
+        assert len(xs) == 40 and sum(y for _, y, _ in xs) == 20, lang
+        assert len({t for t, _, _ in xs}) == 40, lang
+        assert [(y, k) for _, y, k in xs] == [(y, k) for _, y, k in langs["en"]], lang
+    old = {_wkey(t) for _, t, _ in eval_sets.multilingual_rows()}
+    assert not old & {_wkey(t) for _, t, _, _ in rows}
+    y = np.array([1, 1, 1, 1, 0, 0, 0, 0])
+    p = np.array([0.9, 0.6, 0.3, 0.1, 0.7, 0.2, 0.1, 0.05])
+    m = multilingual.measure(y, p, p >= 0.25, bal=0.5, strict=0.25, unk=0.0)
+    assert m["balanced"] == {"recall": 0.5, "fp_rate": 0.25, "f1": 2 * (2 / 3) * 0.5 / (2 / 3 + 0.5)}, m
+    assert m["strict"] == {"recall": 0.75, "fp_rate": 0.25} and m["n"] == 8 and m["unsafe_pos"] == 4
+
+
 def test_end_to_end_tiny():
     d = _data()
     if d is None:
@@ -368,6 +399,13 @@ def test_end_to_end_tiny():
         assert hashlib.sha1(L.norm_key(x["text"]).encode()).hexdigest() not in bad
     for x in examples:
         assert set(x["labels"]) <= set(config.HEADS)
+    # no prompt of the evaluation-only sets is a training text (any language)
+    from models.recipe import eval_multilingual as ML, eval_sets
+    shared = _held_keys() & {L.norm_key(x["text"]) for x in examples}
+    assert not shared, sorted(shared)[:5]
+    ml = {_wkey(t) for _, t, _, _ in ML.rows()} | {_wkey(t) for _, t, _ in eval_sets.multilingual_rows()}
+    shared = ml & {_wkey(x["text"]) for x in examples}
+    assert not shared, sorted(shared)[:5]
     rng = random.Random(0)
     by = {}
     for x in examples:
@@ -382,7 +420,7 @@ def test_end_to_end_tiny():
     before = model.classifier.weight.detach().clone()
 
     class A:
-        seed, lr, head_lr, batch_size, max_len, train_examples = 1, 5e-5, 1e-3, 8, 64, 24
+        seed, train_seed, lr, head_lr, batch_size, max_len, train_examples = 1, 1, 5e-5, 1e-3, 8, 64, 24
     T.train(model, train_ex, tok, A, use_bf16=T.bf16_ok())
     assert not torch.equal(before, model.classifier.weight.detach()), "no training happened"
     model.eval()
@@ -418,6 +456,7 @@ if __name__ == "__main__":
     test_synthetic_rows_v04()
     test_synthetic_rows_v05()
     test_long_documents()
+    test_multilingual_set()
     test_technical_documents()
     test_probe_documents_readme_set()
     test_prune_ffn()
