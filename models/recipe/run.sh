@@ -30,6 +30,8 @@ PYEOF
 PYTHONPATH="$ROOT" "$PY" models/recipe/make_fixtures.py
 # the independent hold-out sets (eval_holdout.py) -> models/recipe/results/holdout/<version>.json
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.holdout models/parapet-guard.parapet > /dev/null
+# the non-English sets (eval_sets.py, eval_multilingual.py) -> models/recipe/results/multilingual/<version>.json
+PYTHONPATH="$ROOT" "$PY" -m models.recipe.multilingual models/parapet-guard.parapet > /dev/null
 # the reports the model card is generated from (committed), then the card itself
 cp models/recipe/work/report.json models/recipe/work/counts.json models/recipe/work/gates.json models/recipe/results/
 PYTHONPATH="$ROOT" "$PY" -m models.recipe.card --work models/recipe/results
