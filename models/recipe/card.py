@@ -233,16 +233,15 @@ def main(argv=None):
     ap.add_argument("--out", default=os.path.join(REPO_ROOT, "models", "MODEL_CARD.md"))
     a = ap.parse_args(argv)
     rep = json.load(open(os.path.join(a.work, "report.json")))
-    if "heads_spec" not in rep:
-        rep["heads_spec"] = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["heads"]
+    manifest = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]
+    rep.setdefault("heads_spec", manifest["heads"])
     counts = json.load(open(os.path.join(a.work, "counts.json")))
     loso = [json.load(open(f)) for f in sorted(glob.glob(os.path.join(a.work, "loso", "loso_*.json")))]
     gp = os.path.join(a.work, "gates.json")
     gates = json.load(open(gp)) if os.path.exists(gp) else None
     hold = sorted((json.load(open(f)) for f in glob.glob(os.path.join(a.work, "holdout", "*.json"))),
                   key=lambda h: [int(x) for x in h["version"].split("-")[0].split(".")] + [h["version"]])
-    version = read_bundle(os.path.join(REPO_ROOT, rep["bundle"]["path"]))[0]["version"]
-    mlp = os.path.join(a.work, "multilingual", f"{version}.json")
+    mlp = os.path.join(a.work, "multilingual", f"{manifest['version']}.json")
     ml = json.load(open(mlp)) if os.path.exists(mlp) else None
     q = rep.get("quantization_exact") or rep["quantization"]
     qd = rep["quantization"]

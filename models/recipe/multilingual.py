@@ -22,6 +22,7 @@ import numpy as np
 from sklearn.metrics import average_precision_score, precision_recall_curve
 
 from models.recipe.config import HEADS, REPO_ROOT
+from models.recipe.evaluate import prf
 from models.recipe.holdout import flags, load
 
 
@@ -46,10 +47,7 @@ def measure(y, p_unsafe, any_flag, bal, strict, unk):
            "unsafe_auprc": float(average_precision_score(y, p_unsafe)),
            "balanced": _rates(y, p_unsafe >= bal), "strict": _rates(y, p_unsafe >= strict),
            "any_content_head": _rates(y, any_flag), "unk_token_share": unk}
-    tp = ((p_unsafe >= bal) & (y == 1)).sum()
-    prec = tp / max(1, (p_unsafe >= bal).sum())
-    rec = out["balanced"]["recall"]
-    out["balanced"]["f1"] = float(2 * prec * rec / (prec + rec)) if prec + rec > 0 else 0.0
+    out["balanced"]["f1"] = prf(y, p_unsafe, bal)[2]
     return out
 
 
@@ -85,8 +83,6 @@ def score(path):
     k = int(np.argmax(f1[:-1]))
     rep["non_english"]["oracle"] = {"threshold": float(th[k]), "f1": float(f1[k]), "precision": float(pr[k]),
                                     "recall": float(rc[k])}
-    en = by["en"]
-    rep["english"] = m(en)
     return rep
 
 
@@ -96,4 +92,4 @@ if __name__ == "__main__":
         REPO_ROOT, "models", "recipe", "results", "multilingual", f"{rep['version']}.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     json.dump(rep, open(out, "w"), indent=1)
-    print(json.dumps({k: rep[k] for k in ("version", "non_english", "english")}, indent=1))
+    print(json.dumps({"version": rep["version"], "non_english": rep["non_english"], "en": rep["languages"]["en"]}, indent=1))

@@ -28,8 +28,8 @@ def _wkey(s):
 
 
 def _held_keys():
-    """Normalised texts of both hand-written evaluation sets (eval_sets.py, eval_holdout.py): no
-    synthetic row may equal one."""
+    """Normalised texts of the hand-written evaluation sets (eval_sets.py, eval_holdout.py, and
+    eval_multilingual.py's English prompts): no synthetic row may equal one."""
     from models.recipe import eval_holdout as H, eval_multilingual as ML, eval_sets
     return ({L.norm_key(t) for t in eval_sets.BENIGN_SENSITIVE} | {L.norm_key(t) for t, _ in eval_sets.ML_EN}
             | {L.norm_key(t) for lang, t, _, _ in ML.rows() if lang == "en"}
